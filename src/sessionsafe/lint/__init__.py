@@ -1,0 +1,1 @@
+"""The analyzer: standard library only; never imports SQLAlchemy or the runtime."""

@@ -1,0 +1,70 @@
+"""The base class every rule derives from, and the examples a rule carries.
+
+A rule is one class in one file: its documentation (the class docstring, in
+Markdown sections *What it does* / *Why is this bad?* / *Example* /
+*Use instead* / *Known limits*), its `code`, `message` and `help`, its `bad`
+and `good` examples, and `visit_<NodeType>` methods that the engine calls
+during its single walk of the tree. Rules never resolve names or walk
+control flow themselves: they ask `self.model` (the file's `SemanticModel`).
+
+Examples mark expected findings inline with `# error: SES001` on the anchor
+line (several codes comma-separated); a `good` example must produce none.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from sessionsafe.lint.analysis import SemanticModel
+    from sessionsafe.lint.diagnostics import Fix
+
+_CODE = re.compile(r"^SES\d{3}$")
+_CAMEL_BOUNDARY = re.compile(r"(?<!^)(?=[A-Z])")
+
+#: Called by `Rule.report` with (rule, anchor node, message, help, fix).
+Reporter = Callable[["Rule", ast.AST, str, str, "Fix | None"], None]
+
+
+class Rule:
+    """Base class of every rule; subclasses set the class attributes below."""
+
+    code: ClassVar[str]
+    #: Kebab-case name derived from the class name (`CommitInLoop` -> `commit-in-loop`).
+    name: ClassVar[str]
+    #: The problem, with `{placeholders}` filled by `report(**fields)`; no trailing period.
+    message: ClassVar[str]
+    #: What to do about it, in the imperative; may use the same placeholders.
+    help: ClassVar[str]
+    default_enabled: ClassVar[bool] = True
+    #: Code samples that must be flagged where marked with `# error: SESnnn`.
+    bad: ClassVar[tuple[str, ...]] = ()
+    #: Code samples that must produce no finding of this rule.
+    good: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if not _CODE.match(cls.code):
+            raise TypeError(f"{cls.__name__}.code must look like SES001, got {cls.code!r}")
+        cls.name = _CAMEL_BOUNDARY.sub("-", cls.__name__).lower()
+
+    def __init__(self, model: SemanticModel, reporter: Reporter) -> None:
+        self.model = model
+        self._reporter = reporter
+
+    @classmethod
+    def summary(cls) -> str:
+        """The first sentence of *What it does*, for `sessionsafe rules`."""
+        doc = cls.__doc__ or ""
+        for block in doc.split("\n\n"):
+            text = " ".join(line.strip() for line in block.strip().splitlines())
+            if text and not text.startswith("#"):
+                return text.split(". ")[0].rstrip(".") + "."
+        return ""
+
+    def report(self, node: ast.AST, fix: Fix | None = None, **fields: str) -> None:
+        """Report a finding anchored at `node`, filling the message placeholders."""
+        self._reporter(self, node, self.message.format(**fields), self.help.format(**fields), fix)
