@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
     from sessionsafe.lint.analysis import SemanticModel
+    from sessionsafe.lint.demo import Demo
     from sessionsafe.lint.diagnostics import Fix
 
 _CODE = re.compile(r"^SES\d{3}$")
@@ -44,6 +45,8 @@ class Rule:
     bad: ClassVar[tuple[str, ...]] = ()
     #: Code samples that must produce no finding of this rule.
     good: ClassVar[tuple[str, ...]] = ()
+    #: A runnable broken program, its fixed twin and the story `sessionsafe explain` tells.
+    demo: ClassVar[Demo | None] = None
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)

@@ -1,0 +1,216 @@
+"""A rule's runnable demonstration: a broken program, its fixed twin, and the story.
+
+`sessionsafe explain CODE` and the generated rule page teach a rule the way
+seed 000 does: the mental model, the setup, the broken program and what it
+*actually* does, the fixed program and what it does, why SQLAlchemy behaves
+that way, how it fails in production, the takeaway and the runtime API that
+prevents it.
+
+Programs are complete scripts. They read the database URL from the
+`SESSIONSAFE_DEMO_URL` environment variable (default: in-memory SQLite), so
+the test suite can run them on PostgreSQL and MariaDB too. A program reports
+the rows it leaves stored by printing a line `rows stored: [...]` (a Python
+list of strings); a program that ends with an uncaught exception is judged
+by that exception's class.
+
+Prose fields are Markdown-lite: paragraphs separated by blank lines,
+`- ` bullets, backticks around code. They are wrapped for the terminal and
+copied verbatim into the documentation site.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: The environment variable a demo program reads its database URL from.
+DATABASE_URL_VARIABLE = "SESSIONSAFE_DEMO_URL"
+
+#: The prefix of the line a demo program prints to report the rows it left stored.
+ROWS_STORED_PREFIX = "rows stored: "
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """How a demo program ends: an uncaught exception, or normally with rows stored.
+
+    `raises` is the exception's qualified class name as Python prints it
+    (`sqlalchemy.exc.PendingRollbackError`); `rows` is what the program's
+    `rows stored:` line lists. Exactly one of them is set.
+    """
+
+    raises: str | None = None
+    rows: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if (self.raises is None) == (self.rows is None):
+            raise ValueError("an Outcome sets exactly one of `raises` and `rows`")
+
+    def describe(self) -> str:
+        """The outcome in words, for pages and test failures."""
+        if self.raises is not None:
+            return f"raises {self.raises}"
+        return f"stores {list(self.rows or ())!r}"
+
+
+@dataclass(frozen=True, slots=True)
+class Program:
+    """One complete demo program, what it does, and what it printed when recorded.
+
+    `outcome` holds on every backend unless `outcome_on` names the dialect
+    (`postgresql`, `mysql`) with a different one. `output` is the program's
+    combined stdout and stderr recorded on in-memory SQLite; it is shown when
+    the program cannot be run live, and a test checks that it is still true.
+    """
+
+    source: str
+    outcome: Outcome
+    output: str
+    outcome_on: dict[str, Outcome] = field(default_factory=dict)
+
+    def outcome_for(self, dialect: str) -> Outcome:
+        """The outcome expected on the given SQLAlchemy dialect name."""
+        return self.outcome_on.get(dialect, self.outcome)
+
+
+@dataclass(frozen=True, slots=True)
+class Demo:
+    """Everything `explain` and the rule page show beyond the rule's docstring."""
+
+    #: The mental model, in two sentences.
+    mental_model: str
+    #: The situation the programs play out.
+    setup: str
+    broken: Program
+    fixed: Program
+    #: Why SQLAlchemy (or the database) behaves this way.
+    why: str
+    #: A concrete production story, with numbers.
+    in_production: str
+    #: The one thing to remember.
+    takeaway: str
+    #: How `sessionsafe.runtime` and the integrations prevent it, naming the API.
+    prevention: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramRun:
+    """What running a demo program really did."""
+
+    #: Combined stdout and stderr, ending with the uncaught exception as Python prints it.
+    output: str
+    #: The uncaught exception's qualified class name, or None when the program ended normally.
+    raised: str | None
+    #: The rows of the program's last `rows stored:` line, or None if it printed none.
+    rows: tuple[str, ...] | None
+    #: The SQLAlchemy version the program ran with.
+    sqlalchemy_version: str
+    seconds: float
+
+    @property
+    def outcome(self) -> Outcome | None:
+        """The run as an Outcome (None when it neither raised nor reported rows)."""
+        if self.raised is not None:
+            return Outcome(raises=self.raised)
+        if self.rows is not None:
+            return Outcome(rows=self.rows)
+        return None
+
+
+class DemoRunError(RuntimeError):
+    """A demo program could not be run (timeout, or the runner itself failed)."""
+
+
+# Runs the program as __main__ and records how it ended in a JSON file; the
+# uncaught exception is printed exactly as Python would print its last line.
+_RUNNER = """\
+import json, runpy, sys, traceback
+result_path, program_path = sys.argv[1], sys.argv[2]
+raised = None
+try:
+    runpy.run_path(program_path, run_name="__main__")
+except Exception as error:
+    kind = type(error)
+    raised = kind.__qualname__ if kind.__module__ == "builtins" else (
+        kind.__module__ + "." + kind.__qualname__)
+    sys.stdout.flush()
+    sys.stderr.write("".join(traceback.format_exception_only(kind, error)))
+    sys.stderr.flush()
+try:
+    import sqlalchemy
+    version = sqlalchemy.__version__
+except ImportError:
+    version = "not installed"
+with open(result_path, "w", encoding="utf-8") as result:
+    json.dump({"raised": raised, "sqlalchemy": version}, result)
+"""
+
+
+def sqlalchemy_available() -> bool:
+    """Whether SQLAlchemy can be imported by this interpreter (without importing it)."""
+    return importlib.util.find_spec("sqlalchemy") is not None
+
+
+def run_program(
+    source: str, *, database_url: str = "sqlite:///:memory:", timeout: float = 60.0
+) -> ProgramRun:
+    """Run a demo program in a fresh interpreter against `database_url`.
+
+    The program runs as `demo.py` in a temporary directory, so paths in
+    warnings do not depend on the machine. Raises `DemoRunError` on timeout.
+    """
+    with tempfile.TemporaryDirectory(prefix="sessionsafe-demo-") as directory:
+        program = Path(directory, "demo.py")
+        program.write_text(source, encoding="utf-8")
+        result = Path(directory, "result.json")
+        environment = {
+            **os.environ,
+            DATABASE_URL_VARIABLE: database_url,
+            "PYTHONUNBUFFERED": "1",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONIOENCODING": "utf-8",
+        }
+        started = time.perf_counter()
+        try:
+            completed = subprocess.run(
+                [sys.executable, "-c", _RUNNER, str(result), "demo.py"],
+                cwd=directory,
+                env=environment,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                timeout=timeout,
+                check=False,
+            )
+        except subprocess.TimeoutExpired as error:
+            raise DemoRunError(f"the demo program did not finish within {timeout:g} s") from error
+        seconds = time.perf_counter() - started
+        output = completed.stdout.decode("utf-8", errors="replace")
+        if not result.exists():
+            raise DemoRunError(
+                f"the demo runner exited with status {completed.returncode}:\n{output}"
+            )
+        recorded = json.loads(result.read_text(encoding="utf-8"))
+    return ProgramRun(
+        output=output,
+        raised=recorded["raised"],
+        rows=rows_reported(output),
+        sqlalchemy_version=recorded["sqlalchemy"],
+        seconds=seconds,
+    )
+
+
+def rows_reported(output: str) -> tuple[str, ...] | None:
+    """The rows listed on the last `rows stored: [...]` line of a program's output."""
+    for line in reversed(output.splitlines()):
+        if line.startswith(ROWS_STORED_PREFIX):
+            rows = ast.literal_eval(line.removeprefix(ROWS_STORED_PREFIX))
+            return tuple(str(row) for row in rows)
+    return None

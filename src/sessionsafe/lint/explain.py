@@ -1,0 +1,196 @@
+"""`sessionsafe explain CODE`: a rule's page in the terminal, its demo executed live.
+
+When SQLAlchemy is importable, the broken and the fixed demo programs run
+right then, each in a fresh interpreter against in-memory SQLite with a
+timeout, and their real output is shown. Otherwise (or with `run=False`)
+the output recorded in the rule is shown, with a note saying how to see it
+live. Prose is wrapped to `width` columns; code is never wrapped.
+"""
+
+from __future__ import annotations
+
+import difflib
+import textwrap
+
+from sessionsafe.lint.demo import DemoRunError, Program, run_program, sqlalchemy_available
+from sessionsafe.lint.pages import (
+    Block,
+    Observer,
+    Section,
+    program_output,
+    recorded_output,
+    rule_page,
+)
+from sessionsafe.lint.rule import Rule
+from sessionsafe.lint.rules import RULES_BY_CODE
+
+#: Seconds a demo program may run before the recorded output is shown instead.
+RUN_TIMEOUT = 60.0
+_MIN_WIDTH = 40
+_CODE_INDENT = "    "
+_BOLD = "\x1b[1m"
+_HEADING_COLOR = "\x1b[1;36m"
+_DIM = "\x1b[2m"
+_RESET = "\x1b[0m"
+
+
+class UnknownRuleError(ValueError):
+    """`explain` was asked about a code no rule has; the message says what to do."""
+
+
+def explain(code: str, *, run: bool = True, color: bool = False, width: int = 80) -> str:
+    """Return the page of the rule `code`, running its demo programs when `run` is true.
+
+    Raises `UnknownRuleError` when no rule has that code.
+    """
+    rule = find_rule(code)
+    width = max(width, _MIN_WIDTH)
+    observe = _live_observer() if run and sqlalchemy_available() else _recorded_observer(run)
+    return _render(rule, rule_page(rule, observe), color=color, width=width)
+
+
+def find_rule(code: str) -> type[Rule]:
+    """The rule with this code (case-insensitive), or `UnknownRuleError` naming the choices."""
+    wanted = code.strip().upper()
+    rule = RULES_BY_CODE.get(wanted)
+    if rule is not None:
+        return rule
+    close = difflib.get_close_matches(wanted, list(RULES_BY_CODE), n=1)
+    hint = f" Did you mean {close[0]}?" if close else ""
+    raise UnknownRuleError(
+        f"unknown rule code {code!r}.{hint} Run `sessionsafe rules` to list the rule codes."
+    )
+
+
+def _live_observer() -> Observer:
+    def observe(program: Program, file_name: str) -> tuple[Block, ...]:
+        try:
+            result = run_program(program.source, timeout=RUN_TIMEOUT)
+        except DemoRunError as error:
+            note = f"Could not run it live ({error}); this is the recorded output."
+            return recorded_output(program, file_name, note)
+        note = (
+            f"Run just now on in-memory SQLite with SQLAlchemy {result.sqlalchemy_version} "
+            f"({result.seconds:.1f} s)."
+        )
+        return program_output(program, file_name, result.output, note)
+
+    return observe
+
+
+def _recorded_observer(run: bool) -> Observer:
+    if run:
+        note = (
+            "Recorded output: SQLAlchemy is not installed here. To run it live, "
+            "`pip install 'sessionsafe[runtime]'` and run `sessionsafe explain` again."
+        )
+    else:
+        note = "Recorded output (--no-run); run without --no-run to execute it live."
+    return lambda program, file_name: recorded_output(program, file_name, note)
+
+
+def _render(rule: type[Rule], sections: list[Section], *, color: bool, width: int) -> str:
+    title = f"{rule.code} {rule.name}"
+    lines = [_style(title, _BOLD, color), "=" * len(title)]
+    lines += textwrap.wrap(rule.summary(), width)
+    for section in sections:
+        lines += ["", _style(section.title.upper(), _HEADING_COLOR, color)]
+        for block in section.blocks:
+            lines += ["", *_render_block(block, color=color, width=width)]
+    return "\n".join(lines) + "\n"
+
+
+def _render_block(block: Block, *, color: bool, width: int) -> list[str]:
+    if block.kind == "code":
+        return [_CODE_INDENT + line if line else "" for line in block.content.splitlines()]
+    if block.kind == "output":
+        return _render_output(block.content, width)
+    if block.kind == "note":
+        return [_style(line, _DIM, color) for line in textwrap.wrap(block.content, width)]
+    return wrap_prose(block.content, width)
+
+
+def _render_output(output: str, width: int) -> list[str]:
+    """Program output, indented; long lines continue on the next line, further indented."""
+    lines: list[str] = []
+    for line in output.splitlines():
+        lines += textwrap.wrap(
+            line,
+            width,
+            initial_indent=_CODE_INDENT,
+            subsequent_indent=_CODE_INDENT + "  ",
+            break_on_hyphens=False,
+            drop_whitespace=True,
+        ) or [""]
+    return lines
+
+
+def wrap_prose(text: str, width: int) -> list[str]:
+    """Wrap Markdown-lite prose: paragraphs, `- ` bullets, fenced code kept as is."""
+    lines: list[str] = []
+    for kind, content in _prose_parts(text):
+        if lines:
+            lines.append("")
+        if kind == "code":
+            lines += [_CODE_INDENT + line if line else "" for line in content.splitlines()]
+        elif kind == "bullet":
+            lines += _wrap_bullets(content, width)
+        else:
+            lines += textwrap.wrap(content, width, break_on_hyphens=False)
+    return lines
+
+
+def _wrap_bullets(items: str, width: int) -> list[str]:
+    lines: list[str] = []
+    for item in items.split("\n"):
+        lines += textwrap.wrap(
+            item, width, initial_indent="  - ", subsequent_indent="    ", break_on_hyphens=False
+        )
+    return lines
+
+
+def _prose_parts(text: str) -> list[tuple[str, str]]:
+    """Split prose into ("para", text), ("bullet", items one per line) and ("code", text)."""
+    parts: list[tuple[str, str]] = []
+    kind = "para"
+    current: list[str] = []
+    in_code = False
+
+    def flush() -> None:
+        nonlocal current
+        if current:
+            parts.append((kind, "\n".join(current) if kind == "code" else _join(kind, current)))
+        current = []
+
+    for line in text.strip().splitlines():
+        stripped = line.strip()
+        if stripped.startswith("```"):
+            flush()
+            in_code = not in_code
+            kind = "code" if in_code else "para"
+        elif in_code:
+            current.append(line)
+        elif not stripped:
+            flush()
+            kind = "para"
+        elif stripped.startswith(("- ", "* ")):
+            if kind != "bullet":
+                flush()
+                kind = "bullet"
+            current.append("\0" + stripped[2:])
+        else:
+            current.append(stripped)
+    flush()
+    return parts
+
+
+def _join(kind: str, lines: list[str]) -> str:
+    """Join wrapped source lines; for bullets, `\\0` marks where an item starts."""
+    text = " ".join(lines)
+    if kind == "bullet":
+        return "\n".join(item.strip() for item in text.split("\0") if item.strip())
+    return text
+
+
+def _style(text: str, code: str, color: bool) -> str:
+    return f"{code}{text}{_RESET}" if color else text

@@ -1,0 +1,221 @@
+"""A rule's page, built once from the rule class and rendered for the terminal or the docs site.
+
+The page is a list of sections of typed blocks (prose, code, program output,
+notes). `sessionsafe explain` renders it as wrapped plain text (or with ANSI
+colour) and may run the demo programs live; `scripts/gen_rule_docs.py`
+renders it as Markdown with the recorded output. Both read only the rule
+class: its docstring sections, its examples and its `demo`.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from sessionsafe.lint.demo import Demo, Program
+from sessionsafe.lint.rule import Rule
+
+BlockKind = Literal["text", "code", "output", "note"]
+
+_HEADING = re.compile(r"^## (?P<title>.+?)\s*$")
+_ERROR_MARKER = re.compile(r"\s*# error: SES\d{3}(?:\s*,\s*SES\d{3})*\s*$")
+
+#: How the databases are named to readers, by SQLAlchemy dialect name.
+DATABASE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL", "mysql": "MariaDB"}
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One piece of a section: `text` is Markdown-lite prose, the rest is shown verbatim."""
+
+    kind: BlockKind
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    title: str
+    blocks: tuple[Block, ...]
+
+
+#: Shows what a program does: given the program and its file name
+#: (`broken.py`), returns the blocks displaying its output.
+Observer = Callable[[Program, str], tuple[Block, ...]]
+
+
+def doc_sections(rule: type[Rule]) -> dict[str, str]:
+    """The rule docstring's `## Title` sections, in order, bodies dedented and stripped."""
+    doc = inspect.cleandoc(rule.__doc__ or "")
+    sections: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in doc.splitlines():
+        heading = _HEADING.match(line)
+        if heading:
+            current = sections.setdefault(heading["title"].rstrip(":"), [])
+        elif current is not None:
+            current.append(line)
+    return {title: "\n".join(lines).strip() for title, lines in sections.items()}
+
+
+def example_source(example: str) -> str:
+    """An example as readers see it: dedented, without the `# error:` test markers."""
+    lines = inspect.cleandoc(example).splitlines()
+    return "\n".join(_ERROR_MARKER.sub("", line) for line in lines)
+
+
+def recorded_output(program: Program, file_name: str, note: str) -> tuple[Block, ...]:
+    """The program's output as recorded on SQLite, with a note on where it comes from."""
+    return program_output(program, file_name, program.output, note)
+
+
+def program_output(program: Program, file_name: str, output: str, note: str) -> tuple[Block, ...]:
+    """A program's output as a shell session, a note on its origin, and per-database outcomes."""
+    return (
+        Block("output", f"$ python {file_name}\n{output.rstrip()}"),
+        Block("note", note),
+        *outcomes_by_database(program),
+    )
+
+
+def outcomes_by_database(program: Program) -> tuple[Block, ...]:
+    """A note listing each database's outcome, when they differ between databases."""
+    if not program.outcome_on:
+        return ()
+    parts = [f"SQLite: {program.outcome.describe()}"]
+    parts += [
+        f"{DATABASE_NAMES.get(dialect, dialect)}: {outcome.describe()}"
+        for dialect, outcome in program.outcome_on.items()
+    ]
+    return (Block("note", "The outcome depends on the database. " + "; ".join(parts) + "."),)
+
+
+def rule_page(rule: type[Rule], observe: Observer) -> list[Section]:
+    """The sections of a rule's page, in teaching order when the rule has a demo."""
+    sections = doc_sections(rule)
+    if rule.demo is None:
+        return _reference_sections(rule, sections)
+    return _demo_sections(rule.demo, observe) + _linter_sections(rule, sections)
+
+
+def _demo_sections(demo: Demo, observe: Observer) -> list[Section]:
+    return [
+        Section("Mental model", (Block("text", demo.mental_model),)),
+        Section("The setup", (Block("text", demo.setup),)),
+        Section("The broken code", (Block("code", demo.broken.source.strip()),)),
+        Section("What actually happens", observe(demo.broken, "broken.py")),
+        Section(
+            "The fixed code",
+            (Block("code", demo.fixed.source.strip()), *observe(demo.fixed, "fixed.py")),
+        ),
+        Section("Why SQLAlchemy behaves this way", (Block("text", demo.why),)),
+        Section("How this fails in real systems", (Block("text", demo.in_production),)),
+        Section("Key takeaway", (Block("text", demo.takeaway),)),
+        Section("How sessionsafe prevents it", (Block("text", demo.prevention),)),
+    ]
+
+
+def _linter_sections(rule: type[Rule], sections: dict[str, str]) -> list[Section]:
+    """What the linter flags, after the demo: the rule's own words and limits."""
+    blocks = [Block("text", sections.get("What it does", rule.summary()))]
+    blocks.append(Block("text", f"Message: {rule.message}. Fix: {rule.help}."))
+    if rule.bad:
+        blocks.append(Block("code", example_source(rule.bad[0])))
+    result = [Section(f"What `sessionsafe check` flags ({rule.code})", tuple(blocks))]
+    if "Known limits" in sections:
+        result.append(Section("Known limits", (Block("text", sections["Known limits"]),)))
+    return result
+
+
+def _reference_sections(rule: type[Rule], sections: dict[str, str]) -> list[Section]:
+    """A rule without a demo: its docstring, with examples taken from `bad`/`good`."""
+    result = [Section(title, _prose_blocks(body)) for title, body in sections.items()]
+    titles = set(sections)
+    examples = [("Example", rule.bad), ("Use instead", rule.good)]
+    position = _after(result, "Why is this bad?")
+    for title, samples in examples:
+        if title not in titles and samples:
+            result.insert(position, Section(title, (Block("code", example_source(samples[0])),)))
+            position += 1
+    return result
+
+
+def _after(sections: list[Section], title: str) -> int:
+    for index, section in enumerate(sections):
+        if section.title == title:
+            return index + 1
+    return len(sections)
+
+
+def _prose_blocks(body: str) -> tuple[Block, ...]:
+    """Split a docstring section into prose and fenced code blocks."""
+    blocks: list[Block] = []
+    prose: list[str] = []
+    code: list[str] | None = None
+    for line in body.splitlines():
+        if line.strip().startswith("```"):
+            if code is None:
+                if prose:
+                    blocks.append(Block("text", "\n".join(prose).strip()))
+                    prose = []
+                code = []
+            else:
+                blocks.append(Block("code", "\n".join(code)))
+                code = None
+        elif code is not None:
+            code.append(line)
+        else:
+            prose.append(line)
+    if prose and "\n".join(prose).strip():
+        blocks.append(Block("text", "\n".join(prose).strip()))
+    return tuple(blocks)
+
+
+def markdown_page(rule: type[Rule]) -> str:
+    """The rule's documentation page in Markdown, with the recorded program output."""
+    note = (
+        "Output recorded on in-memory SQLite; the test suite re-runs this program on "
+        "SQLite, PostgreSQL and MariaDB and fails if the outcome differs."
+    )
+    lines = [
+        f"# {rule.code}: {rule.name}",
+        "",
+        f"{rule.summary()}",
+        "",
+        f"Enabled by default: {'yes' if rule.default_enabled else 'no'}. "
+        f"See it in your terminal with `sessionsafe explain {rule.code}`.",
+        "",
+    ]
+    for section in rule_page(rule, lambda program, name: recorded_output(program, name, note)):
+        lines += [f"## {section.title}", ""]
+        for block in section.blocks:
+            lines += [*_markdown_block(block), ""]
+    lines += _suppression_section(rule.code)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _markdown_block(block: Block) -> list[str]:
+    if block.kind == "code":
+        return ["```python", block.content, "```"]
+    if block.kind == "output":
+        return ["```text", block.content, "```"]
+    if block.kind == "note":
+        return [f"*{block.content}*"]
+    return [block.content]
+
+
+def _suppression_section(code: str) -> list[str]:
+    return [
+        "## Suppressing it",
+        "",
+        f"Add `# noqa: {code}` to the reported line for a deliberate case, or turn the rule "
+        "off for some files in `pyproject.toml`:",
+        "",
+        "```toml",
+        "[tool.sessionsafe]",
+        f'per-file-ignores = {{ "tests/**" = ["{code}"] }}',
+        "```",
+        "",
+    ]
