@@ -7,8 +7,9 @@ that way, how it fails in production, the takeaway and the runtime API that
 prevents it.
 
 Programs are complete scripts. They read the database URL from the
-`SESSIONSAFE_DEMO_URL` environment variable (default: in-memory SQLite), so
-the test suite can run them on PostgreSQL and MariaDB too. A program reports
+`SESSIONSAFE_DEMO_URL` environment variable (default: in-memory SQLite), or
+`SESSIONSAFE_DEMO_ASYNC_URL` for an asyncio driver, so the test suite can run
+them on PostgreSQL and MariaDB too. A program reports
 the rows it leaves stored by printing a line `rows stored: [...]` (a Python
 list of strings); a program that ends with an uncaught exception is judged
 by that exception's class.
@@ -22,17 +23,21 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import inspect
 import json
 import os
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 #: The environment variable a demo program reads its database URL from.
 DATABASE_URL_VARIABLE = "SESSIONSAFE_DEMO_URL"
+#: The same database through an asyncio driver, for `AsyncSession` programs.
+ASYNC_DATABASE_URL_VARIABLE = "SESSIONSAFE_DEMO_ASYNC_URL"
 
 #: The prefix of the line a demo program prints to report the rows it left stored.
 ROWS_STORED_PREFIX = "rows stored: "
@@ -40,45 +45,62 @@ ROWS_STORED_PREFIX = "rows stored: "
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """How a demo program ends: an uncaught exception, or normally with rows stored.
+    """How a demo program ends: with an uncaught exception, or normally.
 
     `raises` is the exception's qualified class name as Python prints it
     (`sqlalchemy.exc.PendingRollbackError`); `rows` is what the program's
-    `rows stored:` line lists. Exactly one of them is set.
+    `rows stored:` line lists; `shows` are lines its output must contain
+    (a status code, a warning) when neither says enough.
     """
 
     raises: str | None = None
     rows: tuple[str, ...] | None = None
+    shows: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        if (self.raises is None) == (self.rows is None):
-            raise ValueError("an Outcome sets exactly one of `raises` and `rows`")
+        if self.raises is not None and self.rows is not None:
+            raise ValueError("a program that raises prints no `rows stored:` line; set one of them")
 
     def describe(self) -> str:
         """The outcome in words, for pages and test failures."""
         if self.raises is not None:
-            return f"raises {self.raises}"
-        return f"stores {list(self.rows or ())!r}"
+            return f"raises {self.raises.rpartition('.')[2]}"
+        if self.rows is not None:
+            return f"stores {list(self.rows)!r}"
+        return "ends normally"
 
 
 @dataclass(frozen=True, slots=True)
 class Program:
     """One complete demo program, what it does, and what it printed when recorded.
 
-    `outcome` holds on every backend unless `outcome_on` names the dialect
+    `outcome` holds on every database unless `outcome_on` names the dialect
     (`postgresql`, `mysql`) with a different one. `output` is the program's
     combined stdout and stderr recorded on in-memory SQLite; it is shown when
     the program cannot be run live, and a test checks that it is still true.
+    `requires` lists the modules the program imports beyond the standard
+    library, and `install` the extra that provides them.
     """
 
     source: str
     outcome: Outcome
     output: str
     outcome_on: dict[str, Outcome] = field(default_factory=dict)
+    requires: tuple[str, ...] = ("sqlalchemy",)
+    install: str = "sessionsafe[runtime]"
+
+    def __post_init__(self) -> None:
+        # Programs are written indented inside rule classes; store them as files.
+        object.__setattr__(self, "source", textwrap.dedent(self.source).strip() + "\n")
+        object.__setattr__(self, "output", textwrap.dedent(self.output).strip("\n") + "\n")
 
     def outcome_for(self, dialect: str) -> Outcome:
         """The outcome expected on the given SQLAlchemy dialect name."""
         return self.outcome_on.get(dialect, self.outcome)
+
+    def missing_modules(self) -> tuple[str, ...]:
+        """The required modules this interpreter cannot import."""
+        return tuple(name for name in self.requires if importlib.util.find_spec(name) is None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +121,11 @@ class Demo:
     takeaway: str
     #: How `sessionsafe.runtime` and the integrations prevent it, naming the API.
     prevention: str
+
+    def __post_init__(self) -> None:
+        # Prose is written indented inside rule classes.
+        for name in ("mental_model", "setup", "why", "in_production", "takeaway", "prevention"):
+            object.__setattr__(self, name, inspect.cleandoc(getattr(self, name)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,13 +181,12 @@ with open(result_path, "w", encoding="utf-8") as result:
 """
 
 
-def sqlalchemy_available() -> bool:
-    """Whether SQLAlchemy can be imported by this interpreter (without importing it)."""
-    return importlib.util.find_spec("sqlalchemy") is not None
-
-
 def run_program(
-    source: str, *, database_url: str = "sqlite:///:memory:", timeout: float = 60.0
+    source: str,
+    *,
+    database_url: str = "sqlite:///:memory:",
+    async_database_url: str = "sqlite+aiosqlite:///:memory:",
+    timeout: float = 60.0,
 ) -> ProgramRun:
     """Run a demo program in a fresh interpreter against `database_url`.
 
@@ -174,6 +200,7 @@ def run_program(
         environment = {
             **os.environ,
             DATABASE_URL_VARIABLE: database_url,
+            ASYNC_DATABASE_URL_VARIABLE: async_database_url,
             "PYTHONUNBUFFERED": "1",
             "PYTHONDONTWRITEBYTECODE": "1",
             "PYTHONIOENCODING": "utf-8",

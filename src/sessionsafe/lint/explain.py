@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import textwrap
 
-from sessionsafe.lint.demo import DemoRunError, Program, run_program, sqlalchemy_available
+from sessionsafe.lint.demo import DemoRunError, Program, run_program
 from sessionsafe.lint.pages import (
     Block,
     Observer,
@@ -45,8 +45,7 @@ def explain(code: str, *, run: bool = True, color: bool = False, width: int = 80
     """
     rule = find_rule(code)
     width = max(width, _MIN_WIDTH)
-    observe = _live_observer() if run and sqlalchemy_available() else _recorded_observer(run)
-    return _render(rule, rule_page(rule, observe), color=color, width=width)
+    return _render(rule, rule_page(rule, _observer(run)), color=color, width=width)
 
 
 def find_rule(code: str) -> type[Rule]:
@@ -62,8 +61,20 @@ def find_rule(code: str) -> type[Rule]:
     )
 
 
-def _live_observer() -> Observer:
+def _observer(run: bool) -> Observer:
+    """Show a program's output: run live when asked and possible, else the recorded one."""
+
     def observe(program: Program, file_name: str) -> tuple[Block, ...]:
+        if not run:
+            note = "Recorded output (--no-run); run without --no-run to execute it live."
+            return recorded_output(program, file_name, note)
+        missing = program.missing_modules()
+        if missing:
+            note = (
+                f"Recorded output: {', '.join(missing)} is not installed here. To run it live, "
+                f"`pip install '{program.install}'` and run `sessionsafe explain` again."
+            )
+            return recorded_output(program, file_name, note)
         try:
             result = run_program(program.source, timeout=RUN_TIMEOUT)
         except DemoRunError as error:
@@ -76,17 +87,6 @@ def _live_observer() -> Observer:
         return program_output(program, file_name, result.output, note)
 
     return observe
-
-
-def _recorded_observer(run: bool) -> Observer:
-    if run:
-        note = (
-            "Recorded output: SQLAlchemy is not installed here. To run it live, "
-            "`pip install 'sessionsafe[runtime]'` and run `sessionsafe explain` again."
-        )
-    else:
-        note = "Recorded output (--no-run); run without --no-run to execute it live."
-    return lambda program, file_name: recorded_output(program, file_name, note)
 
 
 def _render(rule: type[Rule], sections: list[Section], *, color: bool, width: int) -> str:
