@@ -45,6 +45,10 @@ registry().map_imperatively(AuditLog, events_table(MetaData(), TABLE))
 # dispose of the inherited pool.
 engine = create_engine(DATABASE_URL)
 SessionLocal = sessionmaker(engine)
+# Like an app that reads settings from its database at import time: the
+# parent's pool now holds a live connection that prefork children inherit.
+with engine.connect() as warm_up:
+    warm_up.execute(text("SELECT 1"))
 
 app = Celery("sessionsafe_tests", broker=BROKER_URL, backend=BROKER_URL)
 app.conf.update(
