@@ -1,0 +1,488 @@
+"""Many files: discovery, pre-filter, project pass, parallel checking and the cache.
+
+`check_paths` is what `sessionsafe check` runs:
+
+1. discover the files (`_discovery`), read and decode them; a file that cannot
+   be read or decoded gets its SES90x finding;
+2. project pass: every file passing the text pre-filter is parsed and
+   summarised (`summarize_module`), and the summaries make the `ProjectIndex`;
+3. check pass: every file passing the pre-filter (now also looking for the
+   names the index exports) is analysed with `check_source`;
+4. apply `per-file-ignores` and sort.
+
+Both passes use the cache, and run in worker processes when there is enough
+work to pay for starting them; small inputs (pre-commit's usual few files)
+run in-process, and the process pool module is imported only when used.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import os
+import re
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sessionsafe.lint import _file_errors
+from sessionsafe.lint._discovery import discover
+from sessionsafe.lint._prefilter import BASE_MARKERS, markers_for, may_contain_session_code
+from sessionsafe.lint.analysis.project import ModuleSummary, ProjectIndex
+from sessionsafe.lint.cache import Cache, SummaryEntry
+from sessionsafe.lint.config import Settings, relative_to_root
+from sessionsafe.lint.diagnostics import Diagnostic
+from sessionsafe.lint.engine import check_source
+
+#: Below this many bytes of source to analyse, worker processes cost more than they save.
+PARALLEL_THRESHOLD_BYTES = 512 * 1024
+#: Pieces of work per worker, so that a slow piece does not leave the others idle.
+_CHUNKS_PER_JOB = 4
+_MIN_CHUNK_BYTES = 64 * 1024
+
+#: Called with (pass name, files done, files in that pass).
+ProgressCallback = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What a run found, and what it did to find it."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    #: Files discovered and read (the "N files checked" of the summary line).
+    files_checked: int
+    #: Files analysed in this run, as opposed to skipped by the pre-filter or taken from the cache.
+    analysed: tuple[str, ...]
+    #: Files whose results came from the cache.
+    cached: int
+    #: Files the pre-filter skipped without parsing.
+    skipped: int
+
+    @property
+    def files_with_findings(self) -> int:
+        return len({diagnostic.path for diagnostic in self.diagnostics})
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    path: str
+    text: str
+    content_hash: str
+    #: Dotted names this file is importable as; the first is its package-based name.
+    modules: tuple[str, ...]
+
+
+def check_paths(
+    paths: Sequence[str],
+    settings: Settings,
+    *,
+    jobs: int | None = None,
+    use_cache: bool = True,
+    progress: ProgressCallback | None = None,
+) -> Report:
+    """Check every file under `paths`; raises `MissingPathError` for a path that does not exist."""
+    discovery = discover(paths, settings)
+    found: list[Diagnostic] = [
+        _file_errors.unreadable(directory, reason) for directory, reason in discovery.unreadable
+    ]
+    sources: list[_Source] = []
+    package_dirs: dict[str, bool] = {}
+    for path in discovery.files:
+        loaded = _load(path, settings.root, package_dirs)
+        if isinstance(loaded, Diagnostic):
+            found.append(loaded)
+        else:
+            sources.append(loaded)
+    cache = Cache.open(settings.root, settings.fingerprint()) if use_cache else Cache.disabled()
+    with _Workers(jobs or os.cpu_count() or 1) as workers:
+        project = _project_pass(sources, settings, cache, workers, progress)
+        report = _check_pass(sources, settings, project, cache, workers, progress)
+    cache.save()
+    found.extend(report.diagnostics)
+    kept = [d for d in found if _reported(d, settings)]
+    return Report(
+        diagnostics=tuple(sorted(kept, key=lambda d: d.sort_key)),
+        files_checked=len(discovery.files),
+        analysed=report.analysed,
+        cached=report.cached,
+        skipped=len(sources) - len(report.analysed) - report.cached,
+    )
+
+
+def _reported(diagnostic: Diagnostic, settings: Settings) -> bool:
+    code = diagnostic.code
+    if code in _file_errors.SUMMARIES and code not in settings.file_errors:
+        return False
+    return code not in settings.ignored_in(diagnostic.path)
+
+
+def _load(path: str, root: str, package_dirs: dict[str, bool]) -> _Source | Diagnostic:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        return _file_errors.unreadable(path, error.strerror or str(error))
+    text = _file_errors.decode_source(data, path)
+    if isinstance(text, Diagnostic):
+        return text
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    return _Source(path, text, digest, module_names(path, root, package_dirs))
+
+
+# --- the project pass -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Project:
+    index: ProjectIndex
+    #: path -> summary entry, for the files of the project pass.
+    entries: dict[str, SummaryEntry]
+    #: Trees parsed by the project pass in this process, reused by the check pass.
+    trees: dict[str, ast.Module]
+
+
+def _project_pass(
+    sources: list[_Source],
+    settings: Settings,
+    cache: Cache,
+    workers: _Workers,
+    progress: ProgressCallback | None,
+) -> _Project:
+    entries: dict[str, SummaryEntry] = {}
+    pending: list[_Source] = []
+    for source in sources:
+        if not may_contain_session_code(source.text, BASE_MARKERS):
+            continue
+        entry = cache.summary(source.path, source.content_hash, source.modules[0])
+        if entry is None:
+            pending.append(source)
+        else:
+            entries[source.path] = entry
+    trees: dict[str, ast.Module] = {}
+    jobs = [(s.path, s.text, s.modules[0], s.content_hash) for s in pending]
+    if workers.should_fork(jobs):
+        summarised = workers.map(_summarize_chunk, jobs, (settings, False), "summarising", progress)
+    else:
+        summarised = _summarize_chunk(jobs, settings, True)
+    for path, entry, tree in summarised:
+        entries[path] = entry
+        cache.store_summary(path, entry)
+        if tree is not None:
+            trees[path] = tree
+    return _Project(_build_index(sources, entries), entries, trees)
+
+
+def _build_index(sources: list[_Source], entries: dict[str, SummaryEntry]) -> ProjectIndex:
+    modules: dict[str, ModuleSummary] = {}
+    for source in sources:
+        entry = entries.get(source.path)
+        if entry is None or entry.summary is None:
+            continue
+        for name in source.modules:
+            modules.setdefault(name, entry.summary)
+    return ProjectIndex(modules=modules)
+
+
+_SummaryJob = tuple[str, str, str, str]
+
+
+def _summarize_chunk(
+    jobs: list[_SummaryJob], settings: Settings, keep_trees: bool
+) -> list[tuple[str, SummaryEntry, ast.Module | None]]:
+    results: list[tuple[str, SummaryEntry, ast.Module | None]] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SyntaxWarning for odd escapes is not ours to report
+        for path, text, module, content_hash in jobs:
+            tree = _parse(text, path)
+            summary = None if isinstance(tree, Diagnostic) else _summarize(tree, module, settings)
+            entry = SummaryEntry(content_hash, module, summary, imported_modules(text, module))
+            kept = tree if keep_trees and isinstance(tree, ast.Module) else None
+            results.append((path, entry, kept))
+    return results
+
+
+def _summarize(tree: ast.Module, module: str, settings: Settings) -> ModuleSummary:
+    """The one place the project pass asks the analysis for a module's summary."""
+    from sessionsafe.lint.analysis import project
+
+    summarize_module: Callable[[ast.Module, str, Settings], ModuleSummary] | None = getattr(
+        project, "summarize_module", None
+    )
+    if summarize_module is None:  # the analysis does not summarise modules yet
+        return ModuleSummary(module)
+    try:
+        return summarize_module(tree, module, settings)
+    except (RecursionError, MemoryError):
+        return ModuleSummary(module)
+
+
+def _parse(text: str, path: str) -> ast.Module | Diagnostic:
+    try:
+        return ast.parse(text, filename=path)
+    except SyntaxError as error:
+        return _file_errors.syntax_error(error, path)
+    except (RecursionError, MemoryError):
+        return _file_errors.too_deeply_nested(path)
+    except ValueError as error:
+        return _file_errors.internal_error(path, error)
+
+
+# --- the check pass ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    diagnostics: list[Diagnostic]
+    analysed: tuple[str, ...]
+    cached: int
+
+
+def _check_pass(
+    sources: list[_Source],
+    settings: Settings,
+    project: _Project,
+    cache: Cache,
+    workers: _Workers,
+    progress: ProgressCallback | None,
+) -> _Checked:
+    markers = markers_for(settings, project.index)
+    digests: dict[int, str] = {}
+    found: list[Diagnostic] = []
+    pending: list[tuple[_Source, str]] = []
+    cached = 0
+    for source in sources:
+        if not may_contain_session_code(source.text, markers):
+            continue
+        entry = project.entries.get(source.path)
+        imports = entry.imports if entry else imported_modules(source.text, source.modules[0])
+        key = _result_key(source, imports, project.index, digests)
+        hit = cache.result(source.path, key)
+        if hit is None:
+            pending.append((source, key))
+        else:
+            found.extend(hit)
+            cached += 1
+    jobs = [(source.path, source.text) for source, _ in pending]
+    if workers.should_fork(jobs):
+        results = workers.map(_check_chunk, jobs, (settings, project.index), "checking", progress)
+    else:
+        results = _check_chunk(jobs, settings, project.index, project.trees)
+    keys = {source.path: key for source, key in pending}
+    for path, diagnostics in results:
+        cache.store_result(path, keys[path], diagnostics)
+        found.extend(diagnostics)
+    return _Checked(found, tuple(source.path for source, _ in pending), cached)
+
+
+def _result_key(
+    source: _Source, imports: tuple[str, ...], index: ProjectIndex, digests: dict[int, str]
+) -> str:
+    parts = [source.content_hash, source.modules[0]]
+    for name in imports:
+        summary = index.modules.get(name)
+        if summary is not None:
+            digest = digests.get(id(summary))
+            if digest is None:
+                digest = digests[id(summary)] = _digest(repr(summary))
+            parts.append(f"{name}={digest}")
+    return _digest("\n".join(parts))
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def _check_chunk(
+    jobs: list[tuple[str, str]],
+    settings: Settings,
+    index: ProjectIndex,
+    trees: dict[str, ast.Module] | None = None,
+) -> list[tuple[str, tuple[Diagnostic, ...]]]:
+    results: list[tuple[str, tuple[Diagnostic, ...]]] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for path, text in jobs:
+            results.append((path, check_file(text, path, settings, index, (trees or {}).get(path))))
+    return results
+
+
+def check_file(
+    text: str,
+    path: str,
+    settings: Settings,
+    index: ProjectIndex | None = None,
+    tree: ast.Module | None = None,
+) -> tuple[Diagnostic, ...]:
+    """One file's findings; bad input and analyzer failures become SES90x findings."""
+    parsed = tree if tree is not None else _parse(text, path)
+    if isinstance(parsed, Diagnostic):
+        return (parsed,)
+    try:
+        return tuple(check_source(text, path, settings, index, parsed))
+    except Exception as error:  # one file's analyzer bug must not stop the whole run
+        return (_file_errors.internal_error(path, error),)
+
+
+# --- module names and imports -----------------------------------------------------------------
+
+
+def module_names(path: str, root: str, package_dirs: dict[str, bool]) -> tuple[str, ...]:
+    """The dotted names a file may be imported as: by its packages, and by its path from `root`.
+
+    `app/db.py` in a package `app` is `app.db`; a file in a directory without
+    `__init__.py` (a namespace package) is also known by its path from the
+    project root, without a leading `src/`.
+    """
+    absolute = os.path.abspath(path)
+    directory, file_name = os.path.split(absolute)
+    stem = os.path.splitext(file_name)[0]
+    parts = [] if stem == "__init__" else [stem]
+    while _is_package(directory, package_dirs):
+        directory, package = os.path.split(directory)
+        parts.insert(0, package)
+    names = [".".join(parts) or os.path.basename(os.path.dirname(absolute))]
+    relative = relative_to_root(absolute, root)
+    if not os.path.isabs(relative):
+        components = os.path.splitext(relative)[0].split("/")
+        if components[0] == "src" and len(components) > 1:
+            components = components[1:]
+        if components[-1] == "__init__" and len(components) > 1:
+            components = components[:-1]
+        by_path = ".".join(components)
+        if by_path not in names:
+            names.append(by_path)
+    return tuple(names)
+
+
+def _is_package(directory: str, package_dirs: dict[str, bool]) -> bool:
+    known = package_dirs.get(directory)
+    if known is None:
+        known = package_dirs[directory] = os.path.isfile(os.path.join(directory, "__init__.py"))
+    return known
+
+
+_IMPORT = re.compile(
+    r"^[ \t]*(?:from[ \t]+(?P<module>\.*[\w.]*)[ \t]+import[ \t]+(?P<names>\([^)]*\)|[^\n#;]*)"
+    r"|import[ \t]+(?P<imports>[^\n#;]+))",
+    re.M,
+)
+
+
+def imported_modules(text: str, module: str) -> tuple[str, ...]:
+    """Every module `text` may import, with their parent packages, sorted.
+
+    Over-approximates on purpose (`from a import b` yields `a` and `a.b`, and
+    text in strings counts): the cache must never miss a dependency.
+    """
+    found: set[str] = set()
+    for match in _IMPORT.finditer(text):
+        if match.group("imports") is not None:
+            for item in match.group("imports").split(","):
+                found.add(item.split(" as ")[0].strip())
+            continue
+        base = _absolute_module(match.group("module"), module)
+        found.add(base)
+        for item in match.group("names").strip("()").split(","):
+            name = item.split(" as ")[0].strip()
+            if name and name != "*":
+                found.add(f"{base}.{name}" if base else name)
+    return tuple(sorted(_with_parents(name for name in found if name)))
+
+
+def _absolute_module(name: str, module: str) -> str:
+    level = len(name) - len(name.lstrip("."))
+    if level == 0:
+        return name
+    package = module.split(".")[:-level] if level <= module.count(".") else []
+    rest = name[level:]
+    return ".".join([*package, rest] if rest else package)
+
+
+def _with_parents(names: Iterator[str] | set[str] | list[str]) -> set[str]:
+    result: set[str] = set()
+    for name in names:
+        parts = name.split(".")
+        for end in range(1, len(parts) + 1):
+            result.add(".".join(parts[:end]))
+    return result
+
+
+# --- worker processes -------------------------------------------------------------------------
+
+_Job = TypeVar("_Job", bound=tuple[str, ...])
+_Result = TypeVar("_Result")
+
+
+class _Workers:
+    """A process pool started on first use, for passes with enough work to pay for it."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = max(1, jobs)
+        self._executor: Executor | None = None
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(cancel_futures=True)
+
+    def should_fork(self, jobs: Sequence[tuple[str, ...]]) -> bool:
+        return self.jobs > 1 and len(jobs) > 1 and _weight(jobs) >= PARALLEL_THRESHOLD_BYTES
+
+    def map(
+        self,
+        function: Callable[..., list[_Result]],
+        jobs: list[_Job],
+        extra: tuple[object, ...],
+        name: str,
+        progress: ProgressCallback | None,
+    ) -> list[_Result]:
+        """Run `function(chunk, *extra)` on chunks of `jobs` in the pool; results in any order."""
+        from concurrent.futures import as_completed
+
+        executor = self._start()
+        futures = {
+            executor.submit(function, chunk, *extra): len(chunk)
+            for chunk in _chunks(jobs, self.jobs * _CHUNKS_PER_JOB)
+        }
+        results: list[_Result] = []
+        done = 0
+        for future in as_completed(futures):
+            results.extend(future.result())
+            done += futures[future]
+            if progress is not None:
+                progress(name, done, len(jobs))
+        return results
+
+    def _start(self) -> Executor:
+        if self._executor is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            # fork starts a worker in milliseconds and inherits the imported analyzer.
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else None)
+            self._executor = ProcessPoolExecutor(max_workers=self.jobs, mp_context=context)
+        return self._executor
+
+
+def _weight(jobs: Sequence[tuple[str, ...]]) -> int:
+    return sum(len(job[1]) for job in jobs)
+
+
+def _chunks(jobs: list[_Job], count: int) -> Iterator[list[_Job]]:
+    """Split `jobs` into about `count` chunks of similar size in bytes (the order is kept)."""
+    target = max(_MIN_CHUNK_BYTES, _weight(jobs) // max(1, count))
+    chunk: list[_Job] = []
+    size = 0
+    for job in jobs:
+        chunk.append(job)
+        size += len(job[1])
+        if size >= target:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
