@@ -83,7 +83,7 @@ class Database:
     `items.owner_id` references `owners.id` with a DEFERRABLE INITIALLY DEFERRED
     foreign key, so inserting an item with a missing owner flushes fine and
     fails only at COMMIT, on SQLite and PostgreSQL alike: the failure the
-    integrations must turn into an error response.
+    integrations must turn into an error response. (MariaDB checks it at once.)
     """
 
     name: str
@@ -96,6 +96,8 @@ class Database:
     @classmethod
     def create(cls, name: str, url: str, async_url: str) -> Database:
         suffix = uuid.uuid4().hex[:10]
+        # MariaDB has no deferred constraints: there the check is immediate.
+        deferred = name != "mariadb"
         metadata = MetaData()
         owners = Table(f"ss_owners_{suffix}", metadata, Column("id", Integer, primary_key=True))
         items = Table(
@@ -106,7 +108,11 @@ class Database:
             Column(
                 "owner_id",
                 Integer,
-                ForeignKey(owners.c.id, deferrable=True, initially="DEFERRED"),
+                ForeignKey(
+                    owners.c.id,
+                    deferrable=True if deferred else None,
+                    initially="DEFERRED" if deferred else None,
+                ),
                 nullable=True,
             ),
         )

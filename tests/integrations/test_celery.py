@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import MetaData, Table, create_engine, select
 
 from tests.integrations.celery_harness import Outcome, WorkerClient, celery_worker, events_table
-from tests.services import POSTGRES, POSTGRES_URL
+from tests.services import MARIADB, MARIADB_URL, POSTGRES, POSTGRES_URL
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
 
@@ -40,11 +40,14 @@ class EventsDatabase:
             engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
 def events_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[EventsDatabase]:
     if request.param == "postgresql":
         POSTGRES.require()
         url = POSTGRES_URL
+    elif request.param == "mariadb":
+        MARIADB.require()
+        url = MARIADB_URL
     else:
         url = f"sqlite:///{tmp_path / 'celery.sqlite'}"
     table = events_table(MetaData(), f"ss_events_{uuid.uuid4().hex[:10]}")

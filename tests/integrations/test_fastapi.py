@@ -120,6 +120,7 @@ def client(base_url: str) -> Iterator[httpx.Client]:
         yield http
 
 
+@pytest.mark.parametrize("database", ["sqlite", "postgresql", "mariadb"], indirect=True)
 @pytest.mark.parametrize("flavour", ["sync", "async", "async-typed"])
 def test_row_is_committed_before_the_client_receives_the_response(
     client: httpx.Client, database: Database, flavour: str
