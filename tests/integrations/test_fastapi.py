@@ -28,6 +28,7 @@ from sessionsafe.integrations.fastapi import (
     async_session_depends,
     session_dependency,
 )
+from sessionsafe.integrations.starlette import UnitOfWorkMiddleware, current_session
 from tests.integrations.harness import (
     Database,
     create_async_sqlalchemy_engine,
@@ -203,3 +204,32 @@ async def test_each_async_request_is_visible_to_other_connections_when_answered(
             assert email in database.stored_emails()
 
     assert sorted(database.stored_emails()) == sorted(emails)
+
+
+def test_middleware_session_can_stream_from_the_database(database: Database) -> None:
+    engine = create_sync_engine(database.url)
+    items = database.items
+    app = FastAPI()
+    app.add_middleware(UnitOfWorkMiddleware, factory=sessionmaker(engine))
+
+    @app.post("/items-then-stream")
+    def create_then_stream(
+        email: str, db: Annotated[Session, Depends(current_session)]
+    ) -> StreamingResponse:
+        db.execute(items.insert().values(email=email, owner_id=1))
+
+        def rows() -> Iterator[str]:
+            # Runs after the middleware committed, while the body is sent.
+            yield from (f"{stored}\n" for stored in db.scalars(select(items.c.email)))
+
+        return StreamingResponse(rows())
+
+    try:
+        with serve_asgi(app) as url, httpx.Client(base_url=url, timeout=10.0) as http:
+            response = http.post("/items-then-stream", params={"email": "ann@example.com"})
+    finally:
+        engine.dispose()
+
+    assert response.status_code == 200
+    assert response.text == "ann@example.com\n"
+    assert database.stored_emails() == ["ann@example.com"]
