@@ -42,6 +42,10 @@ ASYNC_DATABASE_URL_VARIABLE = "SESSIONSAFE_DEMO_ASYNC_URL"
 #: The prefix of the line a demo program prints to report the rows it left stored.
 ROWS_STORED_PREFIX = "rows stored: "
 
+#: Where the output of every demo program, recorded on in-memory SQLite, is kept
+#: (one `SES002-broken.txt` file per program; `scripts/record_demo_output.py` writes them).
+RECORDED_OUTPUT_DIRECTORY = Path(__file__).with_name("demo_output")
+
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
@@ -75,16 +79,14 @@ class Program:
     """One complete demo program, what it does, and what it printed when recorded.
 
     `outcome` holds on every database unless `outcome_on` names the dialect
-    (`postgresql`, `mysql`) with a different one. `output` is the program's
-    combined stdout and stderr recorded on in-memory SQLite; it is shown when
-    the program cannot be run live, and a test checks that it is still true.
-    `requires` lists the modules the program imports beyond the standard
-    library, and `install` the extra that provides them.
+    (`postgresql`, `mysql`) with a different one. `requires` lists the
+    modules the program imports beyond the standard library, and `install`
+    the extra that provides them. What the program printed on in-memory
+    SQLite is recorded in a file next to this module (`recorded_output`).
     """
 
     source: str
     outcome: Outcome
-    output: str
     outcome_on: dict[str, Outcome] = field(default_factory=dict)
     requires: tuple[str, ...] = ("sqlalchemy",)
     install: str = "sessionsafe[runtime]"
@@ -92,7 +94,6 @@ class Program:
     def __post_init__(self) -> None:
         # Programs are written indented inside rule classes; store them as files.
         object.__setattr__(self, "source", textwrap.dedent(self.source).strip() + "\n")
-        object.__setattr__(self, "output", textwrap.dedent(self.output).strip("\n") + "\n")
 
     def outcome_for(self, dialect: str) -> Outcome:
         """The outcome expected on the given SQLAlchemy dialect name."""
@@ -232,6 +233,20 @@ def run_program(
         sqlalchemy_version=recorded["sqlalchemy"],
         seconds=seconds,
     )
+
+
+def recorded_output_path(code: str, variant: str) -> Path:
+    """The file holding the recorded output of rule `code`'s `broken` or `fixed` program."""
+    return RECORDED_OUTPUT_DIRECTORY / f"{code}-{variant}.txt"
+
+
+def recorded_output(code: str, variant: str) -> str:
+    """The recorded output of a demo program, or a line saying it was never recorded."""
+    path = recorded_output_path(code, variant)
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return f"(no recorded output: run scripts/record_demo_output.py to create {path.name})\n"
 
 
 def rows_reported(output: str) -> tuple[str, ...] | None:

@@ -13,10 +13,12 @@ import inspect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal
 
-from sessionsafe.lint.demo import Demo, Program
+from sessionsafe.lint.demo import Demo, Program, recorded_output
 from sessionsafe.lint.rule import Rule
+from sessionsafe.lint.rules import ALL_RULES
 
 BlockKind = Literal["text", "code", "output", "note"]
 
@@ -41,9 +43,9 @@ class Section:
     blocks: tuple[Block, ...]
 
 
-#: Shows what a program does: given the program and its file name
-#: (`broken.py`), returns the blocks displaying its output.
-Observer = Callable[[Program, str], tuple[Block, ...]]
+#: Shows what a program does: given the rule code, the program and which one
+#: it is (`broken` or `fixed`), returns the blocks displaying its output.
+Observer = Callable[[str, Program, str], tuple[Block, ...]]
 
 
 def doc_sections(rule: type[Rule]) -> dict[str, str]:
@@ -66,15 +68,15 @@ def example_source(example: str) -> str:
     return "\n".join(_ERROR_MARKER.sub("", line) for line in lines)
 
 
-def recorded_output(program: Program, file_name: str, note: str) -> tuple[Block, ...]:
+def recorded_blocks(code: str, program: Program, variant: str, note: str) -> tuple[Block, ...]:
     """The program's output as recorded on SQLite, with a note on where it comes from."""
-    return program_output(program, file_name, program.output, note)
+    return output_blocks(program, variant, recorded_output(code, variant), note)
 
 
-def program_output(program: Program, file_name: str, output: str, note: str) -> tuple[Block, ...]:
+def output_blocks(program: Program, variant: str, output: str, note: str) -> tuple[Block, ...]:
     """A program's output as a shell session, a note on its origin, and per-database outcomes."""
     return (
-        Block("output", f"$ python {file_name}\n{output.rstrip()}"),
+        Block("output", f"$ python {variant}.py\n{output.rstrip()}"),
         Block("note", note),
         *outcomes_by_database(program),
     )
@@ -97,18 +99,18 @@ def rule_page(rule: type[Rule], observe: Observer) -> list[Section]:
     sections = doc_sections(rule)
     if rule.demo is None:
         return _reference_sections(rule, sections)
-    return _demo_sections(rule.demo, observe) + _linter_sections(rule, sections)
+    return _demo_sections(rule.code, rule.demo, observe) + _linter_sections(rule, sections)
 
 
-def _demo_sections(demo: Demo, observe: Observer) -> list[Section]:
+def _demo_sections(code: str, demo: Demo, observe: Observer) -> list[Section]:
     return [
         Section("Mental model", (Block("text", demo.mental_model),)),
         Section("The setup", (Block("text", demo.setup),)),
         Section("The broken code", (Block("code", demo.broken.source.strip()),)),
-        Section("What actually happens", observe(demo.broken, "broken.py")),
+        Section("What actually happens", observe(code, demo.broken, "broken")),
         Section(
             "The fixed code",
-            (Block("code", demo.fixed.source.strip()), *observe(demo.fixed, "fixed.py")),
+            (Block("code", demo.fixed.source.strip()), *observe(code, demo.fixed, "fixed")),
         ),
         Section("Why SQLAlchemy behaves this way", (Block("text", demo.why),)),
         Section("How this fails in real systems", (Block("text", demo.in_production),)),
@@ -188,7 +190,7 @@ def markdown_page(rule: type[Rule]) -> str:
         f"See it in your terminal with `sessionsafe explain {rule.code}`.",
         "",
     ]
-    for section in rule_page(rule, lambda program, name: recorded_output(program, name, note)):
+    for section in rule_page(rule, partial(recorded_blocks, note=note)):
         lines += [f"## {section.title}", ""]
         for block in section.blocks:
             lines += [*_markdown_block(block), ""]
@@ -219,3 +221,29 @@ def _suppression_section(code: str) -> list[str]:
         "```",
         "",
     ]
+
+
+def rules_index_page() -> str:
+    """docs/rules/index.md: every rule with its default and one-line summary."""
+    lines = [
+        "# Rules",
+        "",
+        "Every rule has a page generated from its class, with a broken program, what it really",
+        "does when run, and its fix. Run `sessionsafe explain CODE` to see a page in the",
+        "terminal, with the programs executed live.",
+        "",
+        "| Code | Name | Default | What it finds |",
+        "| --- | --- | --- | --- |",
+    ]
+    for rule in ALL_RULES:
+        default = "on" if rule.default_enabled else "off"
+        link = f"[{rule.code}]({rule.code}.md)"
+        lines.append(f"| {link} | `{rule.name}` | {default} | {rule.summary()} |")
+    return "\n".join(lines) + "\n"
+
+
+def rule_pages() -> dict[str, str]:
+    """Every generated page, by path under docs/: `rules/index.md` and `rules/SES002.md`..."""
+    pages = {"rules/index.md": rules_index_page()}
+    pages.update({f"rules/{rule.code}.md": markdown_page(rule) for rule in ALL_RULES})
+    return pages
