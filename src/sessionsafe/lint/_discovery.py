@@ -117,19 +117,24 @@ def _walk(
         elif entry.name.endswith(".py") and _is_file(entry):
             if _skipped(child, False, ignores, settings):
                 continue
-            child_display = os.path.join(display, entry.name)
+            child_display = _join(display, entry.name)
             if child_display not in seen:
                 seen.add(child_display)
                 found.files.append(child_display)
     for entry in subdirectories:
         _walk(
-            os.path.join(display, entry.name),
+            _join(display, entry.name),
             os.path.join(absolute, entry.name),
             ignores,
             settings,
             found,
             seen,
         )
+
+
+def _join(directory: str, name: str) -> str:
+    """`name` inside `directory`, without a leading `./` for the current directory."""
+    return name if directory == os.curdir else os.path.join(directory, name)
 
 
 def _is_file(entry: os.DirEntry[str]) -> bool:

@@ -16,7 +16,7 @@ import re
 
 from sessionsafe.lint.diagnostics import Diagnostic
 
-_NAMES = {
+NAMES = {
     "SES900": "internal-error",
     "SES901": "syntax-error",
     "SES902": "not-python-text",
@@ -31,7 +31,7 @@ SUMMARIES = {
     "SES903": "The file or directory cannot be read (permissions, a symbolic link loop).",
 }
 
-_HELP = {
+HELP = {
     "SES900": "please report this at https://github.com/sessionsafe/sessionsafe/issues "
     "with the file (or a reduced copy); the other files were checked",
     "SES901": "fix the syntax error; sessionsafe analyses only files that Python can parse",
@@ -60,14 +60,14 @@ def file_error(
         end_column = column + 1
     return Diagnostic(
         code=code,
-        name=_NAMES[code],
+        name=NAMES[code],
         message=message,
         path=path,
         line=line,
         column=column,
         end_line=end_line,
         end_column=end_column,
-        help=_HELP[code],
+        help=HELP[code],
     )
 
 
