@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -104,6 +103,8 @@ class Cache:
         """Write the tables if anything changed; a failure leaves the old cache in place."""
         if self._file is None or not self._dirty:
             return
+        import tempfile
+
         try:
             _ensure_directory(self._file.parent.parent)
             self._file.parent.mkdir(exist_ok=True)

@@ -12,7 +12,6 @@ entry, the more specific (longer) one wins; on a tie, `ignore` wins.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import os
 import re
@@ -298,6 +297,8 @@ def validate_selector(selector: str, where: str) -> None:
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    import difflib
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
 

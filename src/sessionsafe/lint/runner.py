@@ -23,9 +23,8 @@ import os
 import re
 import warnings
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sessionsafe.lint import _file_errors
 from sessionsafe.lint._discovery import discover
@@ -35,6 +34,9 @@ from sessionsafe.lint.cache import Cache, SummaryEntry
 from sessionsafe.lint.config import Settings, relative_to_root
 from sessionsafe.lint.diagnostics import Diagnostic
 from sessionsafe.lint.engine import check_source
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 #: Below this many bytes of source to analyse, worker processes cost more than they save.
 PARALLEL_THRESHOLD_BYTES = 512 * 1024
