@@ -40,8 +40,6 @@ from pathlib import Path
 RUN_TIMEOUT_SECONDS = 1800
 MEMORY_SAMPLE_SECONDS = 0.02
 SCALING_FRACTIONS = (25, 50, 100)
-FILES_CHECKED = re.compile(r"\((\d+) files? checked\)")
-REANALYSED = re.compile(r"(\d+) files? (?:re-?)?analy[sz]ed", re.IGNORECASE)
 
 
 # --------------------------------------------------------------------------- helpers run in
@@ -205,6 +203,13 @@ class Measurement:
         return f"{self.name:<34} {self.median:>8.2f} s  {spread:<13} {speed}"
 
 
+@dataclass(frozen=True)
+class Ran:
+    seconds: float
+    stdout: str
+    stderr: str
+
+
 class Bench:
     def __init__(self, scratch: Path) -> None:
         self.scratch = scratch
@@ -219,8 +224,8 @@ class Bench:
         self.work_dir = scratch / "cwd"
         self.work_dir.mkdir()
 
-    def run(self, command: Sequence[str], *, capture: bool = False) -> tuple[float, str]:
-        """Run a tool to completion; return (wall seconds, stdout when captured)."""
+    def run(self, command: Sequence[str], *, capture: bool = False) -> Ran:
+        """Run a tool to completion; its output is kept only when captured."""
         start = time.perf_counter()
         completed = subprocess.run(
             command,
@@ -237,7 +242,7 @@ class Bench:
                 f"{' '.join(command[:4])} ... exited with {completed.returncode}:\n"
                 f"{completed.stderr[-2000:]}"
             )
-        return elapsed, completed.stdout if capture else ""
+        return Ran(elapsed, completed.stdout or "", completed.stderr if capture else "")
 
     def floor(self, files: Sequence[str], name: str) -> list[str]:
         list_file = self.scratch / f"{name}.txt"
@@ -252,21 +257,15 @@ class Bench:
         cache = ["--cache-dir", str(self.ruff_cache)] if cached else ["--no-cache"]
         return [self.ruff, "check", "--isolated", "--exit-zero", *cache, *roots]
 
-    def statistics_flag(self) -> list[str]:
-        """`--statistics` when this sessionsafe has it (it reports what was re-analysed)."""
-        _, help_text = self.run([*self.sessionsafe, "check", "--help"], capture=True)
-        return ["--statistics"] if "--statistics" in help_text else []
-
     def alternate(self, measurements: Sequence[Measurement], rounds: int) -> None:
         for round_number in range(rounds):
             for measurement in measurements:
-                elapsed, _ = self.run(measurement.command)
-                measurement.samples.append(elapsed)
+                measurement.samples.append(self.run(measurement.command).seconds)
             print(f"  round {round_number + 1}/{rounds} done", file=sys.stderr)
 
     def peak_memory(self, command: Sequence[str]) -> str:
         probe = [self.python, __file__, "--memory-probe", "--", *command]
-        _, output = self.run(probe, capture=True)
+        output = self.run(probe, capture=True).stdout
         figures = dict(zip(output.split()[0::2], output.split()[1::2], strict=True))
         single = int(figures["max_single_kib"]) / 1024
         tree = int(figures["peak_tree_kib"]) / 1024
@@ -291,8 +290,8 @@ def report_main(bench: Bench, full: FileSet, rounds: int) -> None:
         f"{os.cpu_count()} cores"
     )
     # Prime the caches and show what each tool checks (untimed).
-    _, text = bench.run(bench.sessionsafe_check(full.roots), capture=True)
-    print(f"sessionsafe: {summary_line(text)}")
+    primed = bench.run(bench.sessionsafe_check(full.roots, "--statistics"), capture=True)
+    print(f"{last_line(primed.stderr)}\n  {last_line(primed.stdout)}")
     floor = Measurement("(a) parse floor, all files", bench.floor(full.files, "all"), full.lines)
     floor_pre = Measurement(
         "(a') parse floor, pre-filtered", bench.floor(prefiltered, "pre"), prefiltered_lines
@@ -304,9 +303,9 @@ def report_main(bench: Bench, full: FileSet, rounds: int) -> None:
     measurements = [floor, floor_pre, cold, warm]
     ruff_cold = ruff_warm = None
     if bench.ruff is not None:
-        _, listing = bench.run(
+        listing = bench.run(
             [bench.ruff, "check", "--isolated", "--show-files", *full.roots], capture=True
-        )
+        ).stdout
         print(f"ruff: {len(listing.splitlines())} files checked")
         bench.run(bench.ruff_check(full.roots, cached=True))
         ruff_cold = Measurement(
@@ -330,7 +329,7 @@ def report_main(bench: Bench, full: FileSet, rounds: int) -> None:
     )
 
 
-def summary_line(text: str) -> str:
+def last_line(text: str) -> str:
     lines = [line for line in text.splitlines() if line.strip()]
     return lines[-1] if lines else "(no output)"
 
@@ -378,20 +377,17 @@ def report_scaling(bench: Bench, sources: Sequence[str], full: FileSet, rounds: 
 
 def report_edit_one_file(bench: Bench, full: FileSet) -> None:
     """Warm run after editing one module that defines a session factory others import."""
-    edited = pick_factory_module(passes_prefilter(full.files)) or full.files[0]
+    analysed = passes_prefilter(full.files)
+    edited = pick_factory_module(analysed) or analysed[0]
     original = Path(edited).read_bytes()
-    statistics_flag = bench.statistics_flag()
     bench.run(bench.sessionsafe_check(full.roots))
     replace_file(Path(edited), original + b"\n\ndef _edited_by_benchmark():\n    return 1\n")
     try:
-        elapsed, text = bench.run(
-            bench.sessionsafe_check(full.roots, *statistics_flag), capture=True
-        )
+        after_edit = bench.run(bench.sessionsafe_check(full.roots, "--statistics"), capture=True)
     finally:
         replace_file(Path(edited), original)
-    match = REANALYSED.search(text)
-    count = match.group(0) if match else "the runner reports no re-analysed count"
-    print(f"\nwarm after editing {edited}: {elapsed:.2f} s; {count}")
+    print(f"\nwarm after editing {edited}: {after_edit.seconds:.2f} s")
+    print(f"  {last_line(after_edit.stderr)}")
 
 
 def pick_factory_module(paths: Sequence[str]) -> str | None:
@@ -444,6 +440,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments[:2] == ["--memory-probe", "--"]:
         return run_memory_probe(arguments[2:])
     args = parse_args(arguments)
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     missing = [d for d in args.dirs if not Path(d).is_dir()]
     if missing:
         print(f"error: not a directory: {', '.join(missing)}", file=sys.stderr)
