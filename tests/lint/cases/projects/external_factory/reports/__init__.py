@@ -1,0 +1,1 @@
+"""Reporting jobs and endpoints."""

@@ -1,0 +1,1 @@
+"""Business services; they receive the request's session and never own it."""
