@@ -30,3 +30,10 @@ def test_every_rule_page_is_in_the_index() -> None:
     """The rules index links every rule page."""
     index = rule_pages()["rules/index.md"]
     assert [rule.code for rule in ALL_RULES if f"]({rule.code}.md)" not in index] == []
+
+
+def test_site_navigation_lists_every_rule_page() -> None:
+    """mkdocs.yml's nav names each rule page (the strict build rejects pages left out)."""
+    nav = (DOCS.parent / "mkdocs.yml").read_text(encoding="utf-8")
+    missing = [f"rules/{rule.code}.md" for rule in ALL_RULES if f"rules/{rule.code}.md" not in nav]
+    assert missing == [], f"add {missing} under `Rules:` in mkdocs.yml's nav"
