@@ -1,8 +1,8 @@
 """Gateway class holding a session *factory* and opening a session per call.
 
-`self._sessions` is a `sessionmaker`, not a session; each method creates a session with
-`with self._sessions.begin() as session:` or `with self._sessions() as session:` and owns
-it (DESIGN.md "What owns a session": a function that creates it).
+`self._sessions` is a `sessionmaker`, not a session; each method creates its own session
+with `with self._sessions() as session:` and owns it (DESIGN.md "What owns a session": a
+function that creates it).
 """
 from __future__ import annotations
 
