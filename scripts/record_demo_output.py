@@ -26,9 +26,9 @@ def main(codes: list[str]) -> int:
     for rule in ALL_RULES:
         if rule.demo is None or (codes and rule.code not in codes):
             continue
-        for variant in ("broken", "fixed"):
-            run = run_program(getattr(rule.demo, variant).source)
-            path = recorded_output_path(rule.code, variant)
+        for key, program in rule.demo.programs():
+            run = run_program(program.source)
+            path = recorded_output_path(rule.code, key)
             path.write_text(normalized(run.output), encoding="utf-8")
             print(f"{path}: {run.outcome.describe() if run.outcome else 'no outcome'}")
     return 0

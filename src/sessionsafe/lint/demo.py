@@ -105,6 +105,25 @@ class Program:
 
 
 @dataclass(frozen=True, slots=True)
+class Variation:
+    """A second way the same bug shows up, with its own broken and fixed programs.
+
+    `name` (kebab-case) keys its programs: `query-error-broken`, `query-error-fixed`.
+    """
+
+    name: str
+    #: The section title on the page.
+    title: str
+    #: What differs from the main demo, and what to watch for.
+    story: str
+    broken: Program
+    fixed: Program
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "story", inspect.cleandoc(self.story))
+
+
+@dataclass(frozen=True, slots=True)
 class Demo:
     """Everything `explain` and the rule page show beyond the rule's docstring."""
 
@@ -122,11 +141,23 @@ class Demo:
     takeaway: str
     #: How `sessionsafe.runtime` and the integrations prevent it, naming the API.
     prevention: str
+    #: Other ways the bug shows up, shown after the fixed program.
+    variations: tuple[Variation, ...] = ()
 
     def __post_init__(self) -> None:
         # Prose is written indented inside rule classes.
         for name in ("mental_model", "setup", "why", "in_production", "takeaway", "prevention"):
             object.__setattr__(self, name, inspect.cleandoc(getattr(self, name)))
+
+    def programs(self) -> tuple[tuple[str, Program], ...]:
+        """Every program with its key: `broken`, `fixed`, then `<variation>-broken`..."""
+        found = [("broken", self.broken), ("fixed", self.fixed)]
+        for variation in self.variations:
+            found += [
+                (f"{variation.name}-broken", variation.broken),
+                (f"{variation.name}-fixed", variation.fixed),
+            ]
+        return tuple(found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,14 +266,14 @@ def run_program(
     )
 
 
-def recorded_output_path(code: str, variant: str) -> Path:
-    """The file holding the recorded output of rule `code`'s `broken` or `fixed` program."""
-    return RECORDED_OUTPUT_DIRECTORY / f"{code}-{variant}.txt"
+def recorded_output_path(code: str, key: str) -> Path:
+    """The file holding the recorded output of rule `code`'s program `key` (`broken`...)."""
+    return RECORDED_OUTPUT_DIRECTORY / f"{code}-{key}.txt"
 
 
-def recorded_output(code: str, variant: str) -> str:
+def recorded_output(code: str, key: str) -> str:
     """The recorded output of a demo program, or a line saying it was never recorded."""
-    path = recorded_output_path(code, variant)
+    path = recorded_output_path(code, key)
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -64,27 +64,27 @@ def find_rule(code: str) -> type[Rule]:
 def _observer(run: bool) -> Observer:
     """Show a program's output: run live when asked and possible, else the recorded one."""
 
-    def observe(code: str, program: Program, variant: str) -> tuple[Block, ...]:
+    def observe(code: str, program: Program, key: str) -> tuple[Block, ...]:
         if not run:
             note = "Recorded output (--no-run); run without --no-run to execute it live."
-            return recorded_blocks(code, program, variant, note)
+            return recorded_blocks(code, program, key, note)
         missing = program.missing_modules()
         if missing:
             note = (
                 f"Recorded output: {', '.join(missing)} is not installed here. To run it live, "
                 f"`pip install '{program.install}'` and run `sessionsafe explain` again."
             )
-            return recorded_blocks(code, program, variant, note)
+            return recorded_blocks(code, program, key, note)
         try:
             result = run_program(program.source, timeout=RUN_TIMEOUT)
         except DemoRunError as error:
             note = f"Could not run it live ({error}); this is the recorded output."
-            return recorded_blocks(code, program, variant, note)
+            return recorded_blocks(code, program, key, note)
         note = (
             f"Run just now on in-memory SQLite with SQLAlchemy {result.sqlalchemy_version} "
             f"({result.seconds:.1f} s)."
         )
-        return output_blocks(program, variant, result.output, note)
+        return output_blocks(program, key, result.output, note)
 
     return observe
 

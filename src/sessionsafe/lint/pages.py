@@ -43,8 +43,8 @@ class Section:
     blocks: tuple[Block, ...]
 
 
-#: Shows what a program does: given the rule code, the program and which one
-#: it is (`broken` or `fixed`), returns the blocks displaying its output.
+#: Shows what a program does: given the rule code, the program and its key
+#: (`broken`, `fixed`, `query-error-broken`...), returns the blocks displaying its output.
 Observer = Callable[[str, Program, str], tuple[Block, ...]]
 
 
@@ -68,15 +68,15 @@ def example_source(example: str) -> str:
     return "\n".join(_ERROR_MARKER.sub("", line) for line in lines)
 
 
-def recorded_blocks(code: str, program: Program, variant: str, note: str) -> tuple[Block, ...]:
+def recorded_blocks(code: str, program: Program, key: str, note: str) -> tuple[Block, ...]:
     """The program's output as recorded on SQLite, with a note on where it comes from."""
-    return output_blocks(program, variant, recorded_output(code, variant), note)
+    return output_blocks(program, key, recorded_output(code, key), note)
 
 
-def output_blocks(program: Program, variant: str, output: str, note: str) -> tuple[Block, ...]:
+def output_blocks(program: Program, key: str, output: str, note: str) -> tuple[Block, ...]:
     """A program's output as a shell session, a note on its origin, and per-database outcomes."""
     return (
-        Block("output", f"$ python {variant}.py\n{output.rstrip()}"),
+        Block("output", f"$ python {key.replace('-', '_')}.py\n{output.rstrip()}"),
         Block("note", note),
         *outcomes_by_database(program),
     )
@@ -103,6 +103,20 @@ def rule_page(rule: type[Rule], observe: Observer) -> list[Section]:
 
 
 def _demo_sections(code: str, demo: Demo, observe: Observer) -> list[Section]:
+    variations = [
+        Section(
+            variation.title,
+            (
+                Block("text", variation.story),
+                Block("code", variation.broken.source.strip()),
+                *observe(code, variation.broken, f"{variation.name}-broken"),
+                Block("text", "Fixed:"),
+                Block("code", variation.fixed.source.strip()),
+                *observe(code, variation.fixed, f"{variation.name}-fixed"),
+            ),
+        )
+        for variation in demo.variations
+    ]
     return [
         Section("Mental model", (Block("text", demo.mental_model),)),
         Section("The setup", (Block("text", demo.setup),)),
@@ -112,6 +126,7 @@ def _demo_sections(code: str, demo: Demo, observe: Observer) -> list[Section]:
             "The fixed code",
             (Block("code", demo.fixed.source.strip()), *observe(code, demo.fixed, "fixed")),
         ),
+        *variations,
         Section("Why SQLAlchemy behaves this way", (Block("text", demo.why),)),
         Section("How this fails in real systems", (Block("text", demo.in_production),)),
         Section("Key takeaway", (Block("text", demo.takeaway),)),
