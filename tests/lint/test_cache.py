@@ -1,0 +1,140 @@
+"""The per-file cache: hits, misses, invalidation by content, settings and imported summaries."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sessionsafe.lint.analysis.project import ModuleSummary, ProjectIndex
+from sessionsafe.lint.cache import CACHE_DIRECTORY
+from sessionsafe.lint.config import (
+    CommandLineOptions,
+    FileOptions,
+    default_settings,
+    resolve_settings,
+)
+from sessionsafe.lint.runner import Report, _result_key, _Source, check_paths
+
+SESSION_CODE = "from app.db import SessionLocal\n\ndef handler(session):\n    session.add(1)\n"
+
+
+def project(root: Path) -> None:
+    (root / "app").mkdir()
+    (root / "app" / "__init__.py").write_text("")
+    (root / "app" / "db.py").write_text("from sqlalchemy.orm import sessionmaker\n")
+    (root / "app" / "api.py").write_text(SESSION_CODE)
+    (root / "app" / "broken.py").write_text("session = (\n")
+    (root / "app" / "plain.py").write_text("x = 1\n")
+
+
+def run(root: Path, use_cache: bool = True, ignore: tuple[str, ...] = ()) -> Report:
+    settings = resolve_settings(FileOptions(ignore=ignore), CommandLineOptions(), root=str(root))
+    return check_paths([str(root)], settings, use_cache=use_cache, jobs=1)
+
+
+def names(paths: tuple[str, ...]) -> list[str]:
+    return sorted(Path(path).name for path in paths)
+
+
+def test_an_unchanged_project_is_answered_from_the_cache(tmp_path: Path) -> None:
+    """The second run analyses nothing and reports the same findings."""
+    project(tmp_path)
+    first = run(tmp_path)
+    second = run(tmp_path)
+    assert names(first.analysed) == ["api.py", "broken.py", "db.py"]
+    assert second.analysed == ()
+    assert second.cached == 3
+    assert second.diagnostics == first.diagnostics
+    assert [d.code for d in second.diagnostics] == ["SES901"]
+
+
+def test_editing_a_file_re_analyses_only_that_file(tmp_path: Path) -> None:
+    """A changed body is a cache miss for its own file only."""
+    project(tmp_path)
+    run(tmp_path)
+    (tmp_path / "app" / "broken.py").write_text("session = 1\n")
+    report = run(tmp_path)
+    assert names(report.analysed) == ["broken.py"]
+    assert report.diagnostics == ()
+
+
+def test_other_settings_use_their_own_cache(tmp_path: Path) -> None:
+    """Changing what is enabled re-analyses; switching back is warm again."""
+    project(tmp_path)
+    run(tmp_path)
+    assert len(run(tmp_path, ignore=("SES901",)).analysed) == 3
+    assert run(tmp_path).analysed == ()
+
+
+def test_no_cache_neither_reads_nor_writes(tmp_path: Path) -> None:
+    """--no-cache leaves no cache directory behind and analyses everything."""
+    project(tmp_path)
+    assert len(run(tmp_path, use_cache=False).analysed) == 3
+    assert not (tmp_path / CACHE_DIRECTORY).exists()
+
+
+def test_the_cache_directory_ignores_itself_for_git(tmp_path: Path) -> None:
+    """`.sessionsafe_cache/.gitignore` holds `*`, so the cache is never committed."""
+    project(tmp_path)
+    run(tmp_path)
+    ignore = (tmp_path / CACHE_DIRECTORY / ".gitignore").read_text().splitlines()
+    assert "*" in ignore
+
+
+def test_a_corrupt_cache_file_is_ignored_and_replaced(tmp_path: Path) -> None:
+    """Garbage in the cache file means a cold run, not a crash."""
+    project(tmp_path)
+    run(tmp_path)
+    for directory, _, files in os.walk(tmp_path / CACHE_DIRECTORY):
+        for name in files:
+            if name.endswith(".pickle"):
+                Path(directory, name).write_bytes(b"\x80\x05not a pickle")
+    assert len(run(tmp_path).analysed) == 3
+    assert run(tmp_path).analysed == ()
+
+
+def test_an_unwritable_cache_directory_does_not_fail_the_run(tmp_path: Path) -> None:
+    """If the cache cannot be written the run still reports its findings."""
+    project(tmp_path)
+    (tmp_path / CACHE_DIRECTORY).write_text("a file where the directory should be")
+    report = run(tmp_path)
+    assert [d.code for d in report.diagnostics] == ["SES901"]
+
+
+def test_a_changed_summary_of_an_imported_module_changes_the_key() -> None:
+    """The result key depends on the summaries of the modules a file imports, and no others."""
+    source = _Source("app/api.py", SESSION_CODE, "hash", ("app.api",))
+    imports = ("app", "app.db", "app.db.SessionLocal")
+    before = ProjectIndex({"app.db": ModuleSummary("app.db"), "app.other": ModuleSummary("x")})
+    after_import_changed = ProjectIndex(
+        {"app.db": ModuleSummary("app.db", factories={"SessionLocal": "sync"})}
+        | {"app.other": ModuleSummary("x")}
+    )
+    after_other_changed = ProjectIndex(
+        {"app.db": ModuleSummary("app.db"), "app.other": ModuleSummary("y")}
+    )
+    key = _result_key(source, imports, before, {})
+    assert _result_key(source, imports, after_import_changed, {}) != key
+    assert _result_key(source, imports, after_other_changed, {}) == key
+    assert _result_key(source, imports, ProjectIndex(), {}) != key
+
+
+def test_the_settings_fingerprint_is_stable_across_processes() -> None:
+    """The cache file name does not depend on hash randomisation."""
+    code = (
+        "from sessionsafe.lint.config import default_settings;"
+        "print(default_settings().fingerprint())"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert outputs == {default_settings().fingerprint() + "\n"}
