@@ -12,7 +12,12 @@ from __future__ import annotations
 
 import sys
 
-from sessionsafe.lint.demo import RECORDED_OUTPUT_DIRECTORY, recorded_output_path, run_program
+from sessionsafe.lint.demo import (
+    RECORDED_OUTPUT_DIRECTORY,
+    program_file_name,
+    recorded_output_path,
+    run_program,
+)
 from sessionsafe.lint.rules import ALL_RULES
 
 
@@ -27,7 +32,7 @@ def main(codes: list[str]) -> int:
         if rule.demo is None or (codes and rule.code not in codes):
             continue
         for key, program in rule.demo.programs():
-            run = run_program(program.source)
+            run = run_program(program.source, file_name=program_file_name(key))
             path = recorded_output_path(rule.code, key)
             path.write_text(normalized(run.output), encoding="utf-8")
             print(f"{path}: {run.outcome.describe() if run.outcome else 'no outcome'}")

@@ -26,6 +26,7 @@ from sessionsafe.lint.demo import (
     Outcome,
     Program,
     ProgramRun,
+    program_file_name,
     recorded_output,
     recorded_output_path,
     run_program,
@@ -108,7 +109,7 @@ def mariadb_urls() -> Iterator[tuple[str, str]]:
 def test_program_on_sqlite_prints_the_recorded_output(rule: type[Rule], key: str) -> None:
     """On in-memory SQLite the program ends as recorded and prints exactly the recorded output."""
     program = program_of(rule, key)
-    run = run_program(program.source, timeout=TIMEOUT)
+    run = run_program(program.source, file_name=program_file_name(key), timeout=TIMEOUT)
     assert_outcome(run, program.outcome_for("sqlite"), "SQLite")
     recorded = recorded_output(rule.code, key)
     assert comparable(run.output) == comparable(recorded), (
@@ -125,7 +126,13 @@ def test_program_on_postgresql_ends_as_recorded(
     """On PostgreSQL the program ends as the page records for PostgreSQL."""
     program = program_of(rule, key)
     url, async_url = postgres_urls
-    run = run_program(program.source, database_url=url, async_database_url=async_url)
+    run = run_program(
+        program.source,
+        database_url=url,
+        async_database_url=async_url,
+        file_name=program_file_name(key),
+        timeout=TIMEOUT,
+    )
     assert_outcome(run, program.outcome_for("postgresql"), "PostgreSQL")
 
 
@@ -137,7 +144,13 @@ def test_program_on_mariadb_ends_as_recorded(
     """On MariaDB the program ends as the page records for MariaDB."""
     program = program_of(rule, key)
     url, async_url = mariadb_urls
-    run = run_program(program.source, database_url=url, async_database_url=async_url)
+    run = run_program(
+        program.source,
+        database_url=url,
+        async_database_url=async_url,
+        file_name=program_file_name(key),
+        timeout=TIMEOUT,
+    )
     assert_outcome(run, program.outcome_for("mysql"), "MariaDB")
 
 

@@ -218,15 +218,16 @@ def run_program(
     *,
     database_url: str = "sqlite:///:memory:",
     async_database_url: str = "sqlite+aiosqlite:///:memory:",
+    file_name: str = "demo.py",
     timeout: float = 60.0,
 ) -> ProgramRun:
     """Run a demo program in a fresh interpreter against `database_url`.
 
-    The program runs as `demo.py` in a temporary directory, so paths in
+    The program runs as `file_name` in a temporary directory, so paths in
     warnings do not depend on the machine. Raises `DemoRunError` on timeout.
     """
     with tempfile.TemporaryDirectory(prefix="sessionsafe-demo-") as directory:
-        program = Path(directory, "demo.py")
+        program = Path(directory, file_name)
         program.write_text(source, encoding="utf-8")
         result = Path(directory, "result.json")
         environment = {
@@ -240,7 +241,7 @@ def run_program(
         started = time.perf_counter()
         try:
             completed = subprocess.run(
-                [sys.executable, "-c", _RUNNER, str(result), "demo.py"],
+                [sys.executable, "-c", _RUNNER, str(result), file_name],
                 cwd=directory,
                 env=environment,
                 stdout=subprocess.PIPE,
@@ -264,6 +265,11 @@ def run_program(
         sqlalchemy_version=recorded["sqlalchemy"],
         seconds=seconds,
     )
+
+
+def program_file_name(key: str) -> str:
+    """The file name a program is shown and run under: `broken.py`, `query_error_fixed.py`."""
+    return key.replace("-", "_") + ".py"
 
 
 def recorded_output_path(code: str, key: str) -> Path:

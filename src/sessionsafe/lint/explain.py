@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import textwrap
 
-from sessionsafe.lint.demo import DemoRunError, Program, run_program
+from sessionsafe.lint.demo import DemoRunError, Program, program_file_name, run_program
 from sessionsafe.lint.pages import (
     Block,
     Observer,
@@ -76,7 +76,9 @@ def _observer(run: bool) -> Observer:
             )
             return recorded_blocks(code, program, key, note)
         try:
-            result = run_program(program.source, timeout=RUN_TIMEOUT)
+            result = run_program(
+                program.source, file_name=program_file_name(key), timeout=RUN_TIMEOUT
+            )
         except DemoRunError as error:
             note = f"Could not run it live ({error}); this is the recorded output."
             return recorded_blocks(code, program, key, note)

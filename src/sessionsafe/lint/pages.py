@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Literal
 
-from sessionsafe.lint.demo import Demo, Program, recorded_output
+from sessionsafe.lint.demo import Demo, Program, program_file_name, recorded_output
 from sessionsafe.lint.rule import Rule
 from sessionsafe.lint.rules import ALL_RULES
 
@@ -76,7 +76,7 @@ def recorded_blocks(code: str, program: Program, key: str, note: str) -> tuple[B
 def output_blocks(program: Program, key: str, output: str, note: str) -> tuple[Block, ...]:
     """A program's output as a shell session, a note on its origin, and per-database outcomes."""
     return (
-        Block("output", f"$ python {key.replace('-', '_')}.py\n{output.rstrip()}"),
+        Block("output", f"$ python {program_file_name(key)}\n{output.rstrip()}"),
         Block("note", note),
         *outcomes_by_database(program),
     )
@@ -86,12 +86,11 @@ def outcomes_by_database(program: Program) -> tuple[Block, ...]:
     """A note listing each database's outcome, when they differ between databases."""
     if not program.outcome_on:
         return ()
-    parts = [f"SQLite: {program.outcome.describe()}"]
-    parts += [
-        f"{DATABASE_NAMES.get(dialect, dialect)}: {outcome.describe()}"
-        for dialect, outcome in program.outcome_on.items()
-    ]
-    return (Block("note", "The outcome depends on the database. " + "; ".join(parts) + "."),)
+    by_outcome: dict[str, list[str]] = {}
+    for dialect, name in DATABASE_NAMES.items():
+        by_outcome.setdefault(program.outcome_for(dialect).describe(), []).append(name)
+    parts = [f"on {' and '.join(names)} it {outcome}" for outcome, names in by_outcome.items()]
+    return (Block("note", "The outcome depends on the database: " + "; ".join(parts) + "."),)
 
 
 def rule_page(rule: type[Rule], observe: Observer) -> list[Section]:
