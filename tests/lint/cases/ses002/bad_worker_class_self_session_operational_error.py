@@ -1,14 +1,16 @@
-"""Long-running queue worker with one session per process, stored on `self.session`.
+"""Long-running queue worker with one session for its whole life, on `self.session`.
 
 After a connection drop the commit fails with `OperationalError`; the handler logs and
 returns, the session is never rolled back, and every later message fails with
 `PendingRollbackError` until the pod is restarted (DESIGN.md SES002: `self.session`
-outlives the method).
+outlives the method). The worker creates the session in `__enter__` and closes it in
+`__exit__`, so it owns it and may commit (not SES001).
 """
 from __future__ import annotations
 
 import json
 import logging
+from types import TracebackType
 
 from redis import Redis
 from sqlalchemy.exc import OperationalError
@@ -23,7 +25,13 @@ class EventWorker:
     def __init__(self, redis: Redis, queue: str = "events") -> None:
         self.redis = redis
         self.queue = queue
+
+    def __enter__(self) -> "EventWorker":
         self.session = SessionLocal()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.session.close()
 
     def handle(self, raw: bytes) -> None:
         payload = json.loads(raw)
@@ -38,4 +46,3 @@ class EventWorker:
             item = self.redis.blpop(self.queue, timeout=5)
             if item is not None:
                 self.handle(item[1])
-        self.session.close()

@@ -2,11 +2,13 @@
 
 `close()` (like `rollback()`) ends the failed transaction and expunges stale objects;
 the next message starts clean (reference/semantics.md §1; DESIGN.md SES002: "rolls
-back/closes that session").
+back/closes that session"). The worker creates the session in `__enter__` and closes it
+in `__exit__`, so it owns it and may commit (not SES001).
 """
 from __future__ import annotations
 
 import logging
+from types import TracebackType
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -18,8 +20,12 @@ log = logging.getLogger("mailer")
 
 
 class Mailer:
-    def __init__(self) -> None:
+    def __enter__(self) -> "Mailer":
         self.session = SessionLocal()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.session.close()
 
     def send_one(self, email_id: int) -> bool:
         try:
@@ -33,5 +39,7 @@ class Mailer:
             return False
         return True
 
-    def shutdown(self) -> None:
-        self.session.close()
+
+def send_all(email_ids: list[int]) -> int:
+    with Mailer() as mailer:
+        return sum(mailer.send_one(email_id) for email_id in email_ids)
