@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from sessionsafe.lint.analysis import SemanticModel
+from sessionsafe.lint.analysis import SemanticModel, Span
 from sessionsafe.lint.analysis.project import ProjectIndex
 from sessionsafe.lint.config import Settings
 from sessionsafe.lint.diagnostics import Diagnostic, Fix
@@ -42,7 +42,7 @@ def check_source(
     model = SemanticModel.build(tree, source, path, settings, project or ProjectIndex.empty())
     found: list[Diagnostic] = []
 
-    def report(rule: Rule, node: ast.AST, message: str, help: str, fix: Fix | None) -> None:
+    def report(rule: Rule, node: ast.AST | Span, message: str, help: str, fix: Fix | None) -> None:
         found.append(model.diagnostic(rule, node, message, help, fix))
 
     rules = [rule(model, report) for rule in ALL_RULES if rule.code in settings.enabled]

@@ -1,11 +1,19 @@
 """The base class every rule derives from, and the examples a rule carries.
 
-A rule is one class in one file: its documentation (the class docstring, in
-Markdown sections *What it does* / *Why is this bad?* / *Example* /
-*Use instead* / *Known limits*), its `code`, `message` and `help`, its `bad`
-and `good` examples, and `visit_<NodeType>` methods that the engine calls
-during its single walk of the tree. Rules never resolve names or walk
-control flow themselves: they ask `self.model` (the file's `SemanticModel`).
+A rule is one class in one file: its documentation (the class docstring),
+its `code`, `message` and `help`, its `bad` and `good` examples, and
+`visit_<NodeType>` methods that the engine calls during its single walk of
+the tree. Rules never resolve names or walk control flow themselves: they ask
+`self.model` (the file's `SemanticModel`), and they call
+`self.model.may_involve_sessions(node)` before deeper questions about nodes
+that are common in ordinary code.
+
+The docstring is Markdown with `## ` sections, in this order:
+`## What it does`, `## Why is this bad?`, `## Known limits`. The sections
+*Example* and *Use instead* are not written in the docstring: the docs
+generator and `sessionsafe explain` render them from `bad[0]` and `good[0]`,
+so examples are never written twice. Examples are dedented with
+`inspect.cleandoc` before use.
 
 Examples mark expected findings inline with `# error: SES001` on the anchor
 line (several codes comma-separated); a `good` example must produce none.
@@ -19,15 +27,15 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
-    from sessionsafe.lint.analysis import SemanticModel
+    from sessionsafe.lint.analysis import SemanticModel, Span
     from sessionsafe.lint.demo import Demo
     from sessionsafe.lint.diagnostics import Fix
 
 _CODE = re.compile(r"^SES\d{3}$")
 _CAMEL_BOUNDARY = re.compile(r"(?<!^)(?=[A-Z])")
 
-#: Called by `Rule.report` with (rule, anchor node, message, help, fix).
-Reporter = Callable[["Rule", ast.AST, str, str, "Fix | None"], None]
+#: Called by `Rule.report` with (rule, anchor node or span, message, help, fix).
+Reporter = Callable[["Rule", "ast.AST | Span", str, str, "Fix | None"], None]
 
 
 class Rule:
@@ -68,6 +76,6 @@ class Rule:
                 return text.split(". ")[0].rstrip(".") + "."
         return ""
 
-    def report(self, node: ast.AST, fix: Fix | None = None, **fields: str) -> None:
-        """Report a finding anchored at `node`, filling the message placeholders."""
+    def report(self, node: ast.AST | Span, fix: Fix | None = None, **fields: str) -> None:
+        """Report a finding anchored at `node` (or a `Span`), filling the message placeholders."""
         self._reporter(self, node, self.message.format(**fields), self.help.format(**fields), fix)

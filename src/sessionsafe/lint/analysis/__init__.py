@@ -4,26 +4,151 @@ Rules only ask the model: which expressions are sessions, which function owns
 a session, what an `except` handler can catch and whether it rolls back or
 re-raises. The answers come from the passes in this package:
 
-- `names`: imports -> qualified names;
-- `sessions`: which names/expressions are sessions, factories, async sessions;
-- `ownership`: which functions own a session's lifecycle;
-- `flow`: try/except/finally/with/loop regions;
-- `project`: cross-file summaries.
+- `names`: imports -> qualified names (`ImportTable`, `dotted_name`);
+- `structure`: module-level bindings, functions, classes; per-function facts
+  (parents, calls, assignments), walked lazily and cached;
+- `sessions`: which names/expressions are sessions, factories, async sessions
+  (`SessionResolver`, `SessionRef`, `SessionKind`);
+- `ownership`: which functions own a session's lifecycle (`Ownership`);
+- `flow`: what a handler can catch, how a block ends;
+- `project`: cross-file summaries (`summarize_module`, `ProjectIndex`).
+
+Building the model reads module-level statements only; everything about a
+function is computed the first time a rule asks, then cached. Rules should
+call `may_involve_sessions(node)` before any deeper query on a node that is
+common in ordinary code (every `try`, every call).
+
+Query API of `SemanticModel` (stable: add, never rename):
+
+Names and places
+- `qualified_name(expr)` -> `"sqlalchemy.orm.Session"` for `S`/`sa.orm.Session`, or `None`
+- `function_at(node)` -> `FunctionInfo` of the innermost enclosing function, `None` at module level
+- `parent(node)`, `ancestors(node)` -> parents inside the enclosing function
+- `enclosing_loops(node)` -> `for`/`while` statements around `node`, innermost first,
+  stopping at the function boundary
+- `facts(function_or_None)` -> `FunctionFacts` (calls, assignments, parents) of a function
+  or of the module's own code
+- `may_involve_sessions(node)` -> cheap text test: can this node's source mention a session?
+
+Sessions
+- `session_of(expr, at=None)` -> `SessionRef` (key, kind, is_async, provider) or `None`;
+  `at` is the node whose scope resolves names (default: `expr` itself)
+- `session_receiver(call)` -> the session a `x.method(...)` call is made on, including
+  `session.get_transaction().commit()` and `session.connection().commit()`
+- `created_session(expr, at)` -> `True` (async) / `False` (sync) if `expr` creates a
+  session (a `withitem` too), else `None`
+- `factory_kind(expr, at)` -> "sync"/"async"/"scoped"/"async_scoped"/"flask_sqlalchemy"/`None`
+- `function_sessions(function)` -> {name: SessionRef | None} of a function's params and locals
+- `session_bindings(function, ref)` -> the expressions (or `withitem`s) that bind a local session
+- `class_attributes(class_info)` -> {attr: SessionRef | None} for `self.<attr>`
+
+Ownership
+- `owns(function, ref)` -> may `function` (`None`: module code) commit the session?
+- `is_lifecycle(function)` -> entry point / handler / hook / task / test / fixture / wrapper
+- `provider_commits(provider)` -> does a `Depends(provider)` dependency commit after `yield`?
+
+Flow
+- `can_catch_db_error(handler)` -> can `except <type>` catch a database error?
+- `always_raises(statements, at)` -> does every path raise (incl. `abort()`, raising helpers)?
+- `always_leaves(statements, at)` -> does every path `return` or raise?
+- `releases_session(statements, ref, at)` -> do they roll back/close `ref` (incl. via a
+  helper of this module or of the project)?
+- `session_work(try_node)` -> [(call, SessionRef)] of database work in a `try` body that a
+  failure would leave unhandled (work inside `begin_nested()`/`begin()` blocks or inner
+  handled `try`s excluded)
+- `used_after(try_node, handler, ref)` -> is `ref` used again after the handler swallows,
+  or does it outlive the function?
+- `header_span(handler)` -> a node-like span covering just `except ...:`
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
-from sessionsafe.lint.analysis.project import ProjectIndex
+from sessionsafe.lint.analysis import flow
+from sessionsafe.lint.analysis.names import ImportTable, dotted_name
+from sessionsafe.lint.analysis.ownership import Ownership
+from sessionsafe.lint.analysis.project import (
+    HelperSummary,
+    ProjectIndex,
+    module_name_for,
+    summarize_helper,
+)
+from sessionsafe.lint.analysis.sessions import (
+    LASTING_KINDS,
+    SessionKind,
+    SessionRef,
+    SessionResolver,
+)
+from sessionsafe.lint.analysis.structure import (
+    TRY_TYPES,
+    ClassInfo,
+    FunctionFacts,
+    FunctionInfo,
+    FunctionNode,
+    ModuleStructure,
+)
 from sessionsafe.lint.config import Settings
 from sessionsafe.lint.diagnostics import Diagnostic, Fix
 from sessionsafe.lint.noqa import NoqaMap, is_silenced, parse_noqa
 
 if TYPE_CHECKING:
     from sessionsafe.lint.rule import Rule
+
+__all__ = [
+    "ClassInfo",
+    "FunctionFacts",
+    "FunctionInfo",
+    "SemanticModel",
+    "SessionKind",
+    "SessionRef",
+    "Span",
+]
+
+#: Session methods that talk to the database (and so can raise a database error).
+WORK_METHODS = frozenset(
+    {
+        "commit",
+        "flush",
+        "execute",
+        "scalar",
+        "scalars",
+        "query",
+        "get",
+        "get_one",
+        "merge",
+        "refresh",
+        "exec",
+        "stream",
+        "stream_scalars",
+        "bulk_save_objects",
+        "bulk_insert_mappings",
+        "bulk_update_mappings",
+        "connection",
+        "run_sync",
+    }
+)
+#: Session methods that end a failed transaction or discard the session's state.
+RELEASE_METHODS = frozenset({"rollback", "close", "remove", "reset", "invalidate"})
+#: Builtins that receive a session without doing database work with it.
+_HARMLESS_CALLEES = frozenset(
+    {"isinstance", "print", "len", "repr", "str", "id", "type", "getattr", "hasattr", "setattr"}
+)
+_LEAVE = frozenset({flow.RAISE, flow.RETURN})
+_RAISE = frozenset({flow.RAISE})
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A source span that is not a whole node (the `except ...:` header of a handler)."""
+
+    lineno: int
+    col_offset: int
+    end_lineno: int
+    end_col_offset: int
 
 
 class SemanticModel:
@@ -44,6 +169,15 @@ class SemanticModel:
         self.project = project
         self._lines = source.splitlines()
         self._noqa: NoqaMap = parse_noqa(source)
+        module, is_package = module_name_for(path, settings.root)
+        self.module = module
+        self.imports = ImportTable(module, is_package)
+        self.structure = ModuleStructure(tree, import_sink=self.imports.add)
+        self.imports.add_all(self.structure.imports)
+        self.sessions = SessionResolver(self.structure, self.imports, project, settings)
+        self.ownership = Ownership(self.sessions, settings.lifecycle_decorators)
+        self._tokens = self._session_tokens()
+        self._helper_cache: dict[ast.AST, tuple[HelperSummary, ...]] = {}
 
     @classmethod
     def build(
@@ -56,8 +190,365 @@ class SemanticModel:
     ) -> SemanticModel:
         return cls(tree, source, path, settings, project)
 
+    # -- names and places ---------------------------------------------------------------
+
+    def qualified_name(self, expr: ast.AST) -> str | None:
+        return self.imports.qualified_name(expr)
+
+    def function_at(self, node: ast.AST) -> FunctionInfo | None:
+        return self.structure.function_at(node)
+
+    def parent(self, node: ast.AST) -> ast.AST | None:
+        return self.structure.parent(node)
+
+    def ancestors(self, node: ast.AST) -> Iterator[ast.AST]:
+        return self.structure.ancestors(node)
+
+    def enclosing_loops(self, node: ast.AST) -> list[ast.stmt]:
+        return [a for a in self.ancestors(node) if isinstance(a, flow.LOOPS)]
+
+    def facts(self, function: FunctionInfo | None) -> FunctionFacts:
+        return self.structure.facts(self.tree if function is None else function.node)
+
+    def may_involve_sessions(self, node: ast.AST) -> bool:
+        """Whether `node`'s source text mentions anything that could be a session."""
+        start = getattr(node, "lineno", 1)
+        end = getattr(node, "end_lineno", None) or start
+        text = "\n".join(self._lines[start - 1 : end])
+        return any(token in text for token in self._tokens)
+
+    def _session_tokens(self) -> tuple[str, ...]:
+        tokens = {"ession", "db", "DB", "Db"}
+        tokens.update(name.split(".")[-1] for name in self.settings.session_factories)
+        for local, origin in self.imports.bindings.items():
+            if self.project.lookup(origin, "factories") or self.project.lookup(origin, "sessions"):
+                tokens.add(local)
+        for name, values in self.structure.assignments.items():
+            if isinstance(values[-1], ast.Call) and self.sessions.factory_kind(values[-1], None):
+                tokens.add(name)
+        return tuple(tokens)
+
+    # -- sessions -------------------------------------------------------------------------
+
+    def session_of(self, expr: ast.AST, at: ast.AST | None = None) -> SessionRef | None:
+        return self.sessions.session_of(expr, self.function_at(at or expr))
+
+    def session_receiver(self, call: ast.Call) -> SessionRef | None:
+        """The session `x` of `x.method(...)`, `x.get_transaction().method()`, ..."""
+        if not isinstance(call.func, ast.Attribute):
+            return None
+        receiver = call.func.value
+        if (
+            isinstance(receiver, ast.Call)
+            and isinstance(receiver.func, ast.Attribute)
+            and receiver.func.attr in {"get_transaction", "connection", "get_nested_transaction"}
+            and not receiver.args
+        ):
+            receiver = receiver.func.value
+        if not isinstance(receiver, ast.Name | ast.Attribute):
+            return None
+        return self.session_of(receiver, call)
+
+    def created_session(self, expr: ast.AST, at: ast.AST | None = None) -> bool | None:
+        return self.sessions.created_session(expr, self.function_at(at or expr))
+
+    def factory_kind(self, expr: ast.expr, at: ast.AST | None = None) -> str | None:
+        return self.sessions.factory_kind(expr, self.function_at(at or expr))
+
+    def function_sessions(self, function: FunctionInfo) -> dict[str, SessionRef | None]:
+        return self.sessions.function_sessions(function)
+
+    def session_bindings(self, function: FunctionInfo | None, ref: SessionRef) -> list[ast.AST]:
+        """The values (or `withitem`s) that bind the local session `ref` in `function`."""
+        if ref.kind is not SessionKind.CREATED or "." in ref.key:
+            return []
+        facts = self.facts(function)
+        return [
+            value
+            for value in facts.assignments.get(ref.key, [])
+            if self.sessions.created_session(value, function) is not None
+        ]
+
+    def class_attributes(self, cls: ClassInfo) -> dict[str, SessionRef | None]:
+        return self.sessions.class_attributes(cls)
+
+    # -- ownership ------------------------------------------------------------------------
+
+    def owns(self, function: FunctionInfo | None, ref: SessionRef) -> bool:
+        return self.ownership.owns(function, ref)
+
+    def is_lifecycle(self, function: FunctionInfo) -> bool:
+        return self.ownership.is_lifecycle(function)
+
+    def provider_commits(self, provider: str | None) -> bool:
+        return self.ownership.provider_commits(provider)
+
+    # -- flow -----------------------------------------------------------------------------
+
+    def can_catch_db_error(self, handler: ast.ExceptHandler) -> bool:
+        return flow.can_catch_db_error(handler, self.imports)
+
+    def always_raises(self, statements: list[ast.stmt], at: ast.AST) -> bool:
+        function = self.function_at(at)
+        return flow.terminates(statements, _RAISE, lambda c: self._never_returns(c, function))
+
+    def always_leaves(self, statements: list[ast.stmt], at: ast.AST) -> bool:
+        function = self.function_at(at)
+        return flow.terminates(statements, _LEAVE, lambda c: self._never_returns(c, function))
+
+    def _never_returns(self, call: ast.Call, function: FunctionInfo | None) -> bool:
+        if flow.is_never_returning_call(call, self.imports):
+            return True
+        target = self._callee(call, function)
+        if isinstance(target, FunctionInfo):
+            return any(h.always_raises for h in self._local_helper(target.node))
+        if isinstance(target, str):
+            helpers = self.project.helpers(target)
+            return helpers is not None and any(h.always_raises for h in helpers)
+        return False
+
+    def _callee(self, call: ast.Call, function: FunctionInfo | None) -> FunctionInfo | str | None:
+        """The function a call targets: a function of this module, or a qualified name."""
+        func = call.func
+        if isinstance(func, ast.Name):
+            local = self.structure.functions.get(func.id)
+            if local is not None:
+                return local
+            origin = self.imports.origin(func.id)
+            return origin
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            method_scope = function
+            while method_scope is not None and method_scope.owner_class is None:
+                method_scope = method_scope.parent
+            if method_scope is not None and func.value.id == method_scope.self_name:
+                assert method_scope.owner_class is not None
+                method = method_scope.owner_class.methods.get(func.attr)
+                return None if method is None else self.structure.info(method)
+            if self.imports.origin(func.value.id) is not None:
+                return self.imports.qualified_name(func)
+        return None
+
+    def _local_helper(self, function: FunctionNode) -> tuple[HelperSummary, ...]:
+        found = self._helper_cache.get(function)
+        if found is None:
+            found = self._helper_cache[function] = summarize_helper(
+                function, self.sessions, self.imports
+            )
+        return found
+
+    def releases_session(self, statements: list[ast.stmt], ref: SessionRef, at: ast.AST) -> bool:
+        """Whether `statements` roll back or close `ref` (any `rollback()` counts)."""
+        function = self.function_at(at)
+        for call in flow.iter_calls(statements):
+            pair = flow.method_call(call)
+            if pair is not None:
+                receiver, method = pair
+                if method == "rollback":
+                    return True
+                if method in RELEASE_METHODS and self._same_session(call, ref, receiver):
+                    return True
+            if self._helper_releases(call, ref, function):
+                return True
+        return False
+
+    def _same_session(self, call: ast.Call, ref: SessionRef, receiver: str) -> bool:
+        if receiver == ref.key:
+            return True
+        assert isinstance(call.func, ast.Attribute)
+        found = self.session_of(call.func.value, call)
+        return found is not None and found.key == ref.key
+
+    def _helper_releases(
+        self, call: ast.Call, ref: SessionRef, function: FunctionInfo | None
+    ) -> bool:
+        target = self._callee(call, function)
+        if target is None:
+            return False
+        if isinstance(target, FunctionInfo):
+            if target.owner_class is not None and ref.kind is SessionKind.ATTRIBUTE:
+                called = self.facts(target)
+                attr_key = f"{target.self_name}.{ref.key.split('.', 1)[-1]}"
+                if any(
+                    site.method in RELEASE_METHODS and site.receiver in {attr_key, ref.key}
+                    for site in called.method_calls
+                ) or "rollback" in {site.method for site in called.method_calls}:
+                    return True
+            helpers: tuple[HelperSummary, ...] | None = self._local_helper(target.node)
+            if not helpers and target.owner_class is None and not target.node.args.args:
+                # `def fail(): db.session.rollback()` - a helper about a global session.
+                return "rollback" in {site.method for site in self.facts(target).method_calls}
+        else:
+            helpers = self.project.helpers(target)
+            if helpers is None:
+                last = target.split(".")[-1].lower()
+                return ("rollback" in last or "close" in last) and self._passes(call, ref, None)
+        for helper in helpers or ():
+            if (helper.rolls_back or helper.closes) and self._passes(call, ref, helper):
+                return True
+        return False
+
+    def _passes(self, call: ast.Call, ref: SessionRef, helper: HelperSummary | None) -> bool:
+        """Whether `call` passes `ref` (at the helper's parameter, if one is named)."""
+        candidates: list[ast.expr] = []
+        if helper is None:
+            candidates = [*call.args, *(k.value for k in call.keywords)]
+        else:
+            if 0 <= helper.parameter_index < len(call.args):
+                candidates.append(call.args[helper.parameter_index])
+            candidates += [k.value for k in call.keywords if k.arg == helper.parameter_name]
+        for argument in candidates:
+            found = (
+                self.session_of(argument, call)
+                if isinstance(argument, ast.Name | ast.Attribute)
+                else None
+            )
+            if found is not None and found.key == ref.key:
+                return True
+            if dotted_name(argument) == ref.key:
+                return True
+        return False
+
+    def session_work(self, try_node: ast.Try) -> list[tuple[ast.Call, SessionRef]]:
+        """Database work on sessions in `try_node`'s body that its handlers would see."""
+        function = self.function_at(try_node)
+        work: list[tuple[ast.Call, SessionRef]] = []
+        stack: list[tuple[ast.AST, frozenset[str]]] = [
+            (statement, frozenset()) for statement in reversed(try_node.body)
+        ]
+        while stack:
+            node, protected = stack.pop()
+            if isinstance(node, FunctionNode | ast.Lambda | ast.ClassDef):
+                continue
+            if isinstance(node, ast.With | ast.AsyncWith):
+                inner = protected | self._protected_by(node, function)
+                for item in node.items:
+                    stack.append((item.context_expr, protected))
+                stack.extend((statement, inner) for statement in reversed(node.body))
+                continue
+            # `try/except*` has the same fields as `try`.
+            if isinstance(node, TRY_TYPES) and self._handles_failures(cast("ast.Try", node)):
+                node = cast("ast.Try", node)
+                for block in (node.finalbody, node.orelse, *[h.body for h in node.handlers]):
+                    stack.extend((statement, protected) for statement in reversed(block))
+                continue
+            if isinstance(node, ast.Call):
+                ref = self._work_session(node, function)
+                if ref is not None and ref.key not in protected:
+                    work.append((node, ref))
+            stack.extend((child, protected) for child in reversed(list(ast.iter_child_nodes(node))))
+        return work
+
+    def _protected_by(
+        self, node: ast.With | ast.AsyncWith, function: FunctionInfo | None
+    ) -> set[str]:
+        """Sessions whose failures inside this `with` are undone when the block exits."""
+        keys: set[str] = set()
+        for item in node.items:
+            block = flow.savepoint_or_transaction_block(item)
+            if block is not None:
+                receiver = item.context_expr
+                if isinstance(receiver, ast.Await):
+                    receiver = receiver.value
+                assert isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute)
+                ref = self.sessions.session_of(receiver.func.value, function)
+                keys.add(ref.key if ref is not None else block[0])
+            if isinstance(item.optional_vars, ast.Name) and (
+                self.sessions.created_session(item, function) is not None
+            ):
+                keys.add(item.optional_vars.id)
+        return keys
+
+    def _handles_failures(self, node: ast.Try) -> bool:
+        """An inner `try` whose handler catches a database error without re-raising."""
+        return any(
+            self.can_catch_db_error(handler) and not self.always_raises(handler.body, handler)
+            for handler in node.handlers
+        )
+
+    def _work_session(self, call: ast.Call, function: FunctionInfo | None) -> SessionRef | None:
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr in WORK_METHODS:
+            if isinstance(func.value, ast.Name | ast.Attribute):
+                ref = self.sessions.session_of(func.value, function)
+                if ref is not None:
+                    return ref
+        callee = dotted_name(func)
+        if callee is None or callee in _HARMLESS_CALLEES:
+            return None
+        if isinstance(func, ast.Attribute) and func.attr in RELEASE_METHODS | {"add", "add_all"}:
+            return None
+        for argument in [*call.args, *(k.value for k in call.keywords)]:
+            if isinstance(argument, ast.Name | ast.Attribute):
+                ref = self.sessions.session_of(argument, function)
+                if ref is not None:
+                    return ref
+        return None
+
+    def used_after(self, try_node: ast.Try, handler: ast.ExceptHandler, ref: SessionRef) -> bool:
+        """Whether `ref` is used again after `handler` swallows, or outlives the function."""
+        if ref.kind in LASTING_KINDS:
+            return True
+        if ref.kind is SessionKind.INJECTED and self.provider_commits(ref.provider):
+            return True
+        function = self.function_at(try_node)
+        facts = self.facts(function)
+        if ref.key in facts.returned_names:
+            return True
+        if self.always_leaves(handler.body, handler):
+            return False
+        bindings = self.session_bindings(function, ref)
+        region_end = self._binding_region_end(bindings, facts)
+        uses = self._uses(ref, facts)
+        if not flow.terminates(handler.body, frozenset({flow.BREAK}), lambda _: False):
+            for loop in self.enclosing_loops(try_node):
+                if any(_inside(binding, loop) for binding in bindings):
+                    break
+                if any(_inside(use, loop) for use, _ in uses):
+                    return True
+        after = [
+            (use, method)
+            for use, method in uses
+            if _position(use) > _end_position(try_node) and _line(use) <= region_end
+        ]
+        if not after:
+            return False
+        first_method = min(after, key=lambda pair: _position(pair[0]))[1]
+        return first_method not in RELEASE_METHODS
+
+    def _binding_region_end(self, bindings: list[ast.AST], facts: FunctionFacts) -> int:
+        """The last line where a `with`-bound session is still open (else: end of function)."""
+        for binding in bindings:
+            if isinstance(binding, ast.withitem):
+                statement = facts.parents.get(binding)
+                if isinstance(statement, ast.With | ast.AsyncWith):
+                    return statement.end_lineno or statement.lineno
+        return 1 << 30
+
+    def _uses(self, ref: SessionRef, facts: FunctionFacts) -> list[tuple[ast.AST, str]]:
+        """Where the function uses `ref`: method calls on it and calls receiving it."""
+        uses: list[tuple[ast.AST, str]] = [
+            (site.node, site.method) for site in facts.method_calls if site.receiver == ref.key
+        ]
+        for call in facts.calls:
+            if any(dotted_name(argument) == ref.key for argument in call.args):
+                uses.append((call, ""))
+        return uses
+
+    def header_span(self, handler: ast.ExceptHandler) -> Span:
+        """The `except ...:` header of a handler, without its body."""
+        end = handler.type if handler.type is not None else None
+        if end is not None and end.end_lineno is not None and end.end_col_offset is not None:
+            end_line, end_col = end.end_lineno, end.end_col_offset
+            if handler.name:
+                end_col += len(" as ") + len(handler.name)
+        else:
+            end_line, end_col = handler.lineno, handler.col_offset + len("except")
+        return Span(handler.lineno, handler.col_offset, end_line, end_col)
+
+    # -- diagnostics ----------------------------------------------------------------------
+
     def diagnostic(
-        self, rule: Rule, node: ast.AST, message: str, help: str, fix: Fix | None
+        self, rule: Rule, node: ast.AST | Span, message: str, help: str, fix: Fix | None
     ) -> Diagnostic:
         """A finding of `rule` anchored at `node`, with 1-based character columns."""
         line = getattr(node, "lineno", 1)
@@ -90,3 +581,23 @@ class SemanticModel:
             if not text.isascii():
                 return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "replace")) + 1
         return byte_offset + 1
+
+
+def _line(node: ast.AST) -> int:
+    return getattr(node, "lineno", 0)
+
+
+def _position(node: ast.AST) -> tuple[int, int]:
+    return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
+
+
+def _end_position(node: ast.AST) -> tuple[int, int]:
+    return getattr(node, "end_lineno", 0) or 0, getattr(node, "end_col_offset", 0) or 0
+
+
+def _inside(node: ast.AST, container: ast.AST) -> bool:
+    if isinstance(node, ast.withitem):
+        node = node.context_expr
+    start = _position(container)
+    end = _end_position(container)
+    return start <= _position(node) <= end

@@ -6,18 +6,34 @@ analysis, so `from app.db import SessionLocal` in one file and a
 `handle_db_error(session)` helper defined in another are understood.
 Summaries are plain, picklable data: they travel to worker processes and are
 cached by file content.
+
+Summarising reads module-level statements only, plus the bodies of the few
+functions that can matter to other modules: functions with a session-like
+parameter (helpers), functions whose every parameter has a default
+(providers such as `get_db`), and statement-level "always raises" checks.
 """
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sessionsafe.lint.analysis.flow import RAISE, is_never_returning_call, terminates
+from sessionsafe.lint.analysis.names import ImportTable
+from sessionsafe.lint.analysis.structure import FunctionNode, ModuleStructure, scope_statements
+
+if TYPE_CHECKING:
+    from sessionsafe.lint.analysis.sessions import SessionResolver
+    from sessionsafe.lint.config import Settings
 
 
 @dataclass(frozen=True, slots=True)
 class HelperSummary:
     """What a module-level function does to the session it is given."""
 
-    #: Positional index and name of the parameter the facts below are about.
+    #: Positional index and name of the parameter the facts below are about
+    #: (-1 and "" for a fact about the function itself, such as `always_raises`).
     parameter_index: int
     parameter_name: str
     rolls_back: bool = False
@@ -33,14 +49,23 @@ class ModuleSummary:
 
     module: str
     #: Module-level names bound to a session factory (`SessionLocal = sessionmaker(...)`),
-    #: mapped to the kind of factory ("sync", "async", "scoped", "flask_sqlalchemy").
+    #: mapped to the kind of factory ("sync", "async", "scoped", "async_scoped",
+    #: "flask_sqlalchemy").
     factories: dict[str, str] = field(default_factory=dict)
-    #: Module-level names bound to one shared session instance.
+    #: Module-level names bound to one shared session instance ("sync" or "async").
     sessions: dict[str, str] = field(default_factory=dict)
     #: Functions that roll back / close / commit a session parameter, or always raise.
     helpers: dict[str, tuple[HelperSummary, ...]] = field(default_factory=dict)
-    #: Functions that produce a session for their caller (`get_db`, `yield` dependencies).
+    #: Functions that produce a session for their caller (`get_db`, `yield` dependencies):
+    #: "yield", "return", "async_yield", "async_return", with "_commits" appended when the
+    #: provider commits the session it handed out (after `yield`).
     providers: dict[str, str] = field(default_factory=dict)
+    #: Type aliases of an (injected) session: `SessionDep = Annotated[Session, Depends(get_db)]`
+    #: -> "sync:get_db" / "async:get_db" ("sync:" when no provider is named).
+    session_aliases: dict[str, str] = field(default_factory=dict)
+    #: Names imported at module level -> their qualified origin, to follow re-exports
+    #: (`from .database import SessionLocal` in a package `__init__`).
+    reexports: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,10 +73,223 @@ class ProjectIndex:
     """Every module summary of the checked project, by dotted module name."""
 
     modules: dict[str, ModuleSummary] = field(default_factory=dict)
+    _found: dict[str, str | None] = field(
+        default_factory=dict, compare=False, repr=False, hash=False
+    )
 
     @classmethod
     def empty(cls) -> ProjectIndex:
         return cls()
 
     def module(self, name: str) -> ModuleSummary | None:
-        return self.modules.get(name)
+        found = self.find_module(name)
+        return None if found is None else self.modules[found]
+
+    def find_module(self, name: str) -> str | None:
+        """The indexed module a dotted import path names, tolerating a `src.` style prefix."""
+        if name in self.modules:
+            return name
+        if name in self._found:
+            return self._found[name]
+        match: str | None = None
+        suffix = "." + name
+        candidates = [module for module in self.modules if module.endswith(suffix)]
+        if len(candidates) == 1:
+            match = candidates[0]
+        else:
+            parts = name.split(".")
+            for start in range(1, len(parts) - 1):
+                shorter = ".".join(parts[start:])
+                if shorter in self.modules:
+                    match = shorter
+                    break
+        self._found[name] = match
+        return match
+
+    def lookup(self, qualified: str, table: str, depth: int = 0) -> str | None:
+        """What `table` of the defining module says about `qualified` (`app.db.SessionLocal`).
+
+        Returns the entry, `""` when the module is indexed but the name is not
+        in that table, or `None` when no indexed module defines the name.
+        """
+        if not self.modules or depth > 5:
+            return None
+        module_name, _, name = qualified.rpartition(".")
+        if not module_name:
+            return None
+        found = self.find_module(module_name)
+        if found is None:
+            return None
+        summary = self.modules[found]
+        entries: dict[str, str] = getattr(summary, table)
+        if name in entries:
+            return entries[name]
+        origin = summary.reexports.get(name)
+        if origin is not None and origin != qualified:
+            again = self.lookup(origin, table, depth + 1)
+            return "" if again is None else again
+        return ""
+
+    def helpers(self, qualified: str) -> tuple[HelperSummary, ...] | None:
+        """The helper facts of the function `qualified` names, if an indexed module defines it."""
+        module_name, _, name = qualified.rpartition(".")
+        found = self.find_module(module_name) if module_name else None
+        if found is None:
+            return None
+        summary = self.modules[found]
+        if name in summary.helpers:
+            return summary.helpers[name]
+        origin = summary.reexports.get(name)
+        if origin is not None and origin != qualified and origin.count(".") < 12:
+            return self.helpers(origin)
+        return None
+
+
+def module_name_for(path: str, root: str = ".") -> tuple[str, bool]:
+    """(dotted module name, is a package `__init__`) of a file path relative to `root`."""
+    import os.path
+
+    relative = os.path.relpath(path, root) if os.path.isabs(path) else path
+    relative = relative.replace(os.sep, "/").removesuffix(".py")
+    parts = [part for part in relative.split("/") if part not in {"", "."}]
+    while parts and parts[0] == "..":
+        parts.pop(0)
+    is_package = bool(parts) and parts[-1] == "__init__"
+    if is_package:
+        parts.pop()
+    return ".".join(parts), is_package
+
+
+def summarize_module(
+    tree: ast.Module, module: str, settings: Settings, is_package: bool = False
+) -> ModuleSummary:
+    """Summarise what `module` offers other modules: factories, sessions, helpers, providers."""
+    from sessionsafe.lint.analysis.sessions import SessionResolver
+
+    if module == "__init__" or module.endswith(".__init__"):
+        module, is_package = module.removesuffix("__init__").rstrip("."), True
+    structure = ModuleStructure(tree)
+    imports = ImportTable(module, is_package)
+    imports.add_all(structure.imports)
+    resolver = SessionResolver(structure, imports, ProjectIndex.empty(), settings)
+    summary = ModuleSummary(module)
+    for name, values in structure.assignments.items():
+        _summarize_assignment(summary, resolver, name, values[-1])
+    for local, origin in imports.bindings.items():
+        summary.reexports[local] = origin
+    for name, info in structure.functions.items():
+        helpers = summarize_helper(info.node, resolver, imports)
+        if helpers:
+            summary.helpers[name] = helpers
+        kind = provider_kind(info.node, resolver)
+        if kind is not None:
+            summary.providers[name] = kind
+    return summary
+
+
+def _summarize_assignment(
+    summary: ModuleSummary, resolver: SessionResolver, name: str, value: ast.expr
+) -> None:
+    if isinstance(value, ast.Call):
+        kind = resolver.factory_kind(value, None)
+        if kind is not None:
+            summary.factories[name] = kind
+            return
+        is_async = resolver.created_session(value, None)
+        if is_async is not None:
+            summary.sessions[name] = "async" if is_async else "sync"
+        return
+    if isinstance(value, ast.Subscript | ast.Constant):
+        typed = resolver.annotation_session(value)
+        if typed is not None and (typed[1] or typed[2]):
+            summary.session_aliases[name] = ("async:" if typed[0] else "sync:") + (typed[1] or "")
+
+
+def summarize_helper(
+    function: FunctionNode, resolver: SessionResolver, imports: ImportTable
+) -> tuple[HelperSummary, ...]:
+    """What `function` does to each session-like parameter, and whether it always raises."""
+    from sessionsafe.lint.analysis.sessions import (
+        DB_LIKE_NAMES,
+        SESSION_LIKE_NAMES,
+        bare,
+        parameters,
+    )
+
+    found: list[HelperSummary] = []
+    if terminates(function.body, frozenset({RAISE}), lambda c: is_never_returning_call(c, imports)):
+        found.append(HelperSummary(-1, "", always_raises=True))
+    candidates = []
+    for index, (name, annotation, _) in enumerate(parameters(function)):
+        typed = annotation is not None and resolver.annotation_session(annotation) is not None
+        if typed or bare(name) in SESSION_LIKE_NAMES or bare(name) in DB_LIKE_NAMES:
+            candidates.append((index, name))
+    if not candidates:
+        return tuple(found)
+    facts = resolver.structure.facts(function)
+    for index, name in candidates:
+        called = facts.methods_called_on(name)
+        rolls_back = "rollback" in called
+        closes = bool(called & {"close", "remove", "reset", "invalidate"})
+        commits = "commit" in called
+        if rolls_back or closes or commits:
+            found.append(HelperSummary(index, name, rolls_back, closes, commits))
+    return tuple(found)
+
+
+def provider_kind(function: FunctionNode, resolver: SessionResolver) -> str | None:
+    """ "yield"/"return" (+ "_commits", "async_" prefix) if `function` hands out a session."""
+    args = function.args
+    required = len(args.posonlyargs) + len(args.args) - len(args.defaults)
+    if required > 0 or any(default is None for default in args.kw_defaults):
+        return None
+    bound: set[str] = set()
+    handed_out = ""
+    commits = False
+    info = resolver.structure.info(function)
+    for statement in scope_statements(function.body):
+        if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+            target = statement.targets[0]
+            if isinstance(target, ast.Name) and (
+                resolver.created_session(statement.value, info) is not None
+            ):
+                bound.add(target.id)
+        elif isinstance(statement, ast.With | ast.AsyncWith):
+            for item in statement.items:
+                if isinstance(item.optional_vars, ast.Name) and (
+                    resolver.created_session(item, info) is not None
+                ):
+                    bound.add(item.optional_vars.id)
+        value = _handed_out_value(statement)
+        if value is not None:
+            kind, expr = value
+            if (isinstance(expr, ast.Name) and expr.id in bound) or (
+                resolver.created_session(expr, info) is not None
+            ):
+                handed_out = handed_out or kind
+        elif handed_out == "yield" and _is_commit_statement(statement):
+            commits = True
+    if not handed_out:
+        return None
+    prefix = "async_" if isinstance(function, ast.AsyncFunctionDef) else ""
+    return prefix + handed_out + ("_commits" if commits else "")
+
+
+def _handed_out_value(statement: ast.stmt) -> tuple[str, ast.expr] | None:
+    if isinstance(statement, ast.Return) and statement.value is not None:
+        return "return", statement.value
+    if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Yield):
+        if statement.value.value is not None:
+            return "yield", statement.value.value
+    return None
+
+
+def _is_commit_statement(statement: ast.stmt) -> bool:
+    if not isinstance(statement, ast.Expr):
+        return False
+    value = statement.value.value if isinstance(statement.value, ast.Await) else statement.value
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "commit"
+    )

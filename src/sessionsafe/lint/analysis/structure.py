@@ -1,0 +1,408 @@
+"""Where things are: module-level bindings, functions, classes, and per-function facts.
+
+Building the model must cost little next to `ast.parse`, so this pass reads
+only module-level statements (and class bodies) when the model is built.
+A function's body is walked once, lazily, the first time a rule asks about
+something inside it (`FunctionFacts`); the walk records parents, calls,
+bindings and nested functions, and every later query reads those records.
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from sessionsafe.lint.analysis.names import dotted_name
+
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+#: `try` statements; `try/except*` (Python 3.11+) has the same fields.
+TRY_TYPES: tuple[type[ast.stmt], ...] = tuple(
+    node_type for node_type in (ast.Try, getattr(ast, "TryStar", None)) if node_type is not None
+)
+
+#: Statements whose bodies belong to the same scope as the statement itself.
+_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers")
+
+
+def nested_blocks(statement: ast.stmt) -> Iterator[list[ast.stmt]]:
+    """The statement lists directly inside `statement` (if/for/while/try/with/match bodies)."""
+    if isinstance(statement, FunctionNode | ast.ClassDef):
+        return
+    for name in _BLOCK_FIELDS:
+        block = getattr(statement, name, None)
+        if not block:
+            continue
+        if name == "handlers":
+            for handler in block:
+                yield handler.body
+        else:
+            yield block
+    if isinstance(statement, ast.Match):
+        for case in statement.cases:
+            yield case.body
+
+
+def scope_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Every statement of a scope, in source order, without entering nested defs/classes."""
+    for statement in body:
+        yield statement
+        for block in nested_blocks(statement):
+            yield from scope_statements(block)
+
+
+@dataclass(eq=False, slots=True)
+class CallSite:
+    """A method call `<receiver>.<method>(...)` seen in a function body."""
+
+    node: ast.Call
+    receiver: str
+    method: str
+
+
+@dataclass(eq=False)
+class FunctionFacts:
+    """What one walk of a function body (nested defs excluded) found."""
+
+    function: FunctionNode | ast.Module
+    #: Parent of every node inside the function (the function itself for its top statements).
+    parents: dict[ast.AST, ast.AST] = field(default_factory=dict)
+    #: `<dotted receiver>.<method>(...)` calls, in walk order.
+    method_calls: list[CallSite] = field(default_factory=list)
+    #: Every call node, for helper lookups (`handle_error(session)`).
+    calls: list[ast.Call] = field(default_factory=list)
+    #: Local name -> the expressions assigned to it (`x = ...`, `with ... as x`, `x := ...`).
+    assignments: dict[str, list[ast.expr]] = field(default_factory=dict)
+    #: `self.<attr> = value` assignments made in this function (attr -> values).
+    self_assignments: dict[str, list[ast.expr]] = field(default_factory=dict)
+    #: Names imported inside the function body.
+    imports: list[ast.Import | ast.ImportFrom] = field(default_factory=list)
+    #: Functions defined directly inside this one.
+    nested: list[FunctionNode] = field(default_factory=list)
+    #: Names returned or yielded (`return session`, `yield db`).
+    returned_names: set[str] = field(default_factory=set)
+    is_generator: bool = False
+
+    def receivers(self, method: str) -> set[str]:
+        """Dotted receivers `x` of `x.<method>(...)` calls in this function."""
+        return {site.receiver for site in self.method_calls if site.method == method}
+
+    def methods_called_on(self, receiver: str) -> set[str]:
+        return {site.method for site in self.method_calls if site.receiver == receiver}
+
+
+def walk_function(function: FunctionNode | ast.Module) -> FunctionFacts:
+    """Walk one function body (or the module's own code) once and record its facts."""
+    facts = FunctionFacts(function)
+    parents = facts.parents
+    stack: list[ast.AST] = []
+    for statement in function.body:
+        parents[statement] = function
+        stack.append(statement)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, FunctionNode):
+            facts.nested.append(node)
+            # Decorators and defaults run in this scope; the body does not.
+            outer: list[ast.expr | None] = [
+                *node.decorator_list,
+                *node.args.defaults,
+                *node.args.kw_defaults,
+            ]
+            for default in outer:
+                if default is not None:
+                    parents[default] = node
+                    stack.append(default)
+            continue
+        _record(facts, node)
+        for child in ast.iter_child_nodes(node):
+            parents[child] = node
+            stack.append(child)
+    facts.method_calls.reverse()
+    facts.calls.reverse()
+    return facts
+
+
+def _record(facts: FunctionFacts, node: ast.AST) -> None:
+    if isinstance(node, ast.Call):
+        facts.calls.append(node)
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            receiver = dotted_name(func.value)
+            if receiver is not None:
+                facts.method_calls.append(CallSite(node, receiver, func.attr))
+            elif isinstance(func.value, ast.Call | ast.Await | ast.Subscript):
+                # `s.query(X).filter(...).first()`: the chain's root receiver matters.
+                root = _chain_root(func.value)
+                if root is not None:
+                    facts.method_calls.append(CallSite(node, root, func.attr))
+    elif isinstance(node, ast.Assign):
+        for target in node.targets:
+            _record_target(facts, target, node.value)
+    elif isinstance(node, ast.AnnAssign | ast.AugAssign):
+        if node.value is not None:
+            _record_target(facts, node.target, node.value)
+    elif isinstance(node, ast.NamedExpr):
+        facts.assignments.setdefault(node.target.id, []).append(node.value)
+    elif isinstance(node, ast.withitem):
+        if node.optional_vars is not None:
+            _record_target(facts, node.optional_vars, node)  # type: ignore[arg-type]
+    elif isinstance(node, ast.Import | ast.ImportFrom):
+        facts.imports.append(node)
+    elif isinstance(node, ast.Return | ast.Yield | ast.YieldFrom):
+        if isinstance(node, ast.Yield | ast.YieldFrom):
+            facts.is_generator = True
+        if isinstance(node.value, ast.Name):
+            facts.returned_names.add(node.value.id)
+
+
+def _chain_root(expr: ast.expr) -> str | None:
+    """`s` for `s.query(X).filter(...)`, `await s.execute(q)`, `s.scalars(q)[0]`."""
+    while True:
+        if isinstance(expr, ast.Await):
+            expr = expr.value
+        elif isinstance(expr, ast.Call):
+            expr = expr.func
+        elif isinstance(expr, ast.Subscript):
+            expr = expr.value
+        elif isinstance(expr, ast.Attribute):
+            if isinstance(expr.value, ast.Name | ast.Attribute):
+                text = dotted_name(expr.value)
+                if text is not None:
+                    return text
+            expr = expr.value
+        else:
+            return None
+
+
+def _record_target(facts: FunctionFacts, target: ast.expr, value: ast.expr) -> None:
+    """Record `target = value`; a `withitem` is stored as the value of its `as` target."""
+    if isinstance(target, ast.Name):
+        facts.assignments.setdefault(target.id, []).append(value)
+    elif (
+        isinstance(target, ast.Attribute)
+        and isinstance(target.value, ast.Name)
+        and target.value.id == "self"
+    ):
+        facts.self_assignments.setdefault(target.attr, []).append(value)
+
+
+@dataclass(eq=False)
+class ClassInfo:
+    """A class and its methods (by name)."""
+
+    node: ast.ClassDef
+    methods: dict[str, FunctionNode] = field(default_factory=dict)
+
+    @property
+    def base_names(self) -> list[str]:
+        names = []
+        for base in self.node.bases:
+            text = dotted_name(base.value if isinstance(base, ast.Subscript) else base)
+            if text:
+                names.append(text)
+        return names
+
+    @property
+    def is_context_manager(self) -> bool:
+        """A unit-of-work class: it defines `__exit__` or `__aexit__`."""
+        return "__exit__" in self.methods or "__aexit__" in self.methods
+
+
+@dataclass(eq=False)
+class FunctionInfo:
+    """A function and where it sits."""
+
+    node: FunctionNode
+    #: The class the function is a method of (directly), if any.
+    owner_class: ClassInfo | None
+    #: The function this one is nested in, if any.
+    parent: FunctionInfo | None
+
+    @property
+    def name(self) -> str:
+        return self.node.name
+
+    @property
+    def self_name(self) -> str | None:
+        """The name of the instance parameter of a method (`self`), if any."""
+        if self.owner_class is None:
+            return None
+        params = self.node.args.posonlyargs + self.node.args.args
+        if not params or any(
+            _decorator_name(d) == "staticmethod" for d in self.node.decorator_list
+        ):
+            return None
+        return params[0].arg
+
+
+def _decorator_name(decorator: ast.expr) -> str | None:
+    return dotted_name(decorator.func if isinstance(decorator, ast.Call) else decorator)
+
+
+class ModuleStructure:
+    """Module-level bindings, functions and classes; per-function facts on demand."""
+
+    def __init__(
+        self,
+        tree: ast.Module,
+        import_sink: Callable[[ast.Import | ast.ImportFrom], None] | None = None,
+    ) -> None:
+        self.tree = tree
+        #: Told about imports found inside function bodies as they are walked.
+        self._import_sink = import_sink
+        #: Module-level `name = value` assignments (last one wins for lookups).
+        self.assignments: dict[str, list[ast.expr]] = {}
+        self.imports: list[ast.Import | ast.ImportFrom] = []
+        #: Module-level functions by name (the last definition wins).
+        self.functions: dict[str, FunctionInfo] = {}
+        self.classes: dict[str, ClassInfo] = {}
+        #: Module-level expression calls (`app.add_url_rule(...)`).
+        self.module_calls: list[ast.Call] = []
+        self._starts: list[int] = []
+        self._spans: list[tuple[int, int, FunctionInfo]] = []
+        self._infos: dict[ast.AST, FunctionInfo] = {}
+        self._facts: dict[ast.AST, FunctionFacts] = {}
+        self._index_scope(tree.body, owner_class=None)
+        self._spans.sort(key=lambda span: span[0])
+        self._starts = [span[0] for span in self._spans]
+
+    def _index_scope(self, body: list[ast.stmt], owner_class: ClassInfo | None) -> None:
+        for statement in scope_statements(body):
+            if isinstance(statement, FunctionNode):
+                info = self._add_function(statement, owner_class, None)
+                if owner_class is not None:
+                    owner_class.methods[statement.name] = statement
+                else:
+                    self.functions[statement.name] = info
+            elif isinstance(statement, ast.ClassDef):
+                cls = ClassInfo(statement)
+                if owner_class is None:
+                    self.classes[statement.name] = cls
+                self._index_scope(statement.body, cls)
+            elif owner_class is None:
+                self._index_module_statement(statement)
+
+    def _index_module_statement(self, statement: ast.stmt) -> None:
+        if isinstance(statement, ast.Import | ast.ImportFrom):
+            self.imports.append(statement)
+        elif isinstance(statement, ast.Assign):
+            for target in statement.targets:
+                if isinstance(target, ast.Name):
+                    self.assignments.setdefault(target.id, []).append(statement.value)
+        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+            if isinstance(statement.target, ast.Name):
+                self.assignments.setdefault(statement.target.id, []).append(statement.value)
+        elif isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+            self.module_calls.append(statement.value)
+
+    def _add_function(
+        self, node: FunctionNode, owner_class: ClassInfo | None, parent: FunctionInfo | None
+    ) -> FunctionInfo:
+        info = FunctionInfo(node, owner_class, parent)
+        self._infos[node] = info
+        end = node.end_lineno or node.lineno
+        self._spans.append((node.lineno, end, info))
+        return info
+
+    # -- queries -------------------------------------------------------------------------
+
+    def info(self, function: FunctionNode) -> FunctionInfo:
+        """The `FunctionInfo` of a function node (indexing it if it was never seen)."""
+        found = self._infos.get(function)
+        if found is None:
+            found = self._add_function(function, None, self.function_at(function))
+            self._resort()
+        return found
+
+    def facts(self, function: FunctionNode | ast.Module) -> FunctionFacts:
+        """The facts of one function body (or the module's code), walked once and cached."""
+        found = self._facts.get(function)
+        if found is None:
+            found = self._facts[function] = walk_function(function)
+            if self._import_sink is not None:
+                for statement in found.imports:
+                    self._import_sink(statement)
+            if isinstance(function, ast.Module):
+                return found
+            parent = self.info(function)
+            added = False
+            for nested in found.nested:
+                if nested not in self._infos:
+                    self._add_function(nested, self._method_owner(nested, found), parent)
+                    added = True
+            if added:
+                self._resort()
+        return found
+
+    def _method_owner(self, nested: FunctionNode, facts: FunctionFacts) -> ClassInfo | None:
+        parent = facts.parents.get(nested)
+        if isinstance(parent, ast.ClassDef):
+            cls = ClassInfo(parent)
+            for statement in parent.body:
+                if isinstance(statement, FunctionNode):
+                    cls.methods[statement.name] = statement
+            return cls
+        return None
+
+    def _resort(self) -> None:
+        self._spans.sort(key=lambda span: span[0])
+        self._starts = [span[0] for span in self._spans]
+
+    def function_at(self, node: ast.AST) -> FunctionInfo | None:
+        """The innermost function whose body contains `node`, or `None` at module level."""
+        line = getattr(node, "lineno", None)
+        if line is None:
+            return None
+        outer = self._innermost(line, node)
+        while outer is not None:
+            # Nested functions become known once their parent is walked.
+            facts = self.facts(outer.node)
+            if not facts.nested:
+                return outer
+            inner = self._innermost(line, node)
+            if inner is outer or inner is None:
+                return outer
+            outer = inner
+        return None
+
+    def _innermost(self, line: int, node: ast.AST) -> FunctionInfo | None:
+        index = bisect.bisect_right(self._starts, line) - 1
+        while index >= 0:
+            start, end, info = self._spans[index]
+            if start <= line <= end and info.node is not node and _inside_body(info.node, node):
+                return info
+            index -= 1
+        return None
+
+    def parent(self, node: ast.AST) -> ast.AST | None:
+        """The parent of a node inside a function (module-level nodes have none recorded)."""
+        function = self.function_at(node)
+        if function is None:
+            return None
+        return self.facts(function.node).parents.get(node)
+
+    def ancestors(self, node: ast.AST) -> Iterator[ast.AST]:
+        """The parents of `node`, innermost first, up to its function (inclusive)."""
+        function = self.function_at(node)
+        if function is None:
+            return
+        parents = self.facts(function.node).parents
+        current = parents.get(node)
+        while current is not None:
+            yield current
+            if current is function.node:
+                return
+            current = parents.get(current)
+
+
+def _inside_body(function: FunctionNode, node: ast.AST) -> bool:
+    """Whether `node` (on a line the function spans) is in its body, not its signature."""
+    first = function.body[0]
+    line = getattr(node, "lineno", 0)
+    if line > first.lineno:
+        return True
+    if line < first.lineno:
+        return False
+    return getattr(node, "col_offset", 0) >= first.col_offset or line > function.lineno
