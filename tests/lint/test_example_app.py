@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -48,3 +51,46 @@ def test_the_intended_lines_hold_what_the_findings_describe() -> None:
     for path, line, code in INTENDED:
         text = (EXAMPLES / path).read_text(encoding="utf-8").splitlines()[line - 1].strip()
         assert text.endswith(".commit()") if code == "SES001" else text.startswith("except ")
+
+
+WORKER_RUN = """
+from sqlalchemy.exc import PendingRollbackError
+from bookshop.db import SessionLocal, engine
+from bookshop.models import Base, Book
+from bookshop.worker import consume, consume_with_savepoints
+
+Base.metadata.create_all(engine)
+with SessionLocal() as session:
+    session.add(Book(isbn="9780000000001", title="Dune", stock=1, price_cents=999))
+    session.commit()
+events = [
+    {"id": "e1", "kind": "restock", "isbn": "9780000000001", "delta": "5"},
+    {"id": "e1", "kind": "restock", "isbn": "9780000000001", "delta": "5"},
+    {"id": "e2", "kind": "restock", "isbn": "9780000000001", "delta": "2"},
+]
+try:
+    consume(events)
+except PendingRollbackError:
+    print("consume: PendingRollbackError")
+again = [dict(event, id="s" + event["id"]) for event in events]
+print("consume_with_savepoints:", consume_with_savepoints(again))
+with SessionLocal() as session:
+    print("stock:", session.get(Book, 1).stock)
+"""
+
+
+def test_the_planted_worker_bug_really_breaks_the_batch(tmp_path: Path) -> None:
+    """Run on SQLite, the flagged worker dies on the duplicate; the savepoint twin skips it."""
+    pytest.importorskip("sqlalchemy")
+    result = subprocess.run(
+        [sys.executable, "-c", WORKER_RUN],
+        cwd=EXAMPLES,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        env={**os.environ, "BOOKSHOP_DATABASE_URL": f"sqlite:///{tmp_path / 'shop.db'}"},
+    )
+    assert result.stdout == (
+        "consume: PendingRollbackError\nconsume_with_savepoints: 2\nstock: 8\n"
+    )
