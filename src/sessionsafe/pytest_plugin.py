@@ -65,7 +65,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
-from sessionsafe.runtime import async_unit_of_work, unit_of_work
+from sessionsafe.runtime import AsyncUnitOfWork, UnitOfWork
 
 __all__ = ["enable_sqlite_savepoints"]
 
@@ -191,19 +191,16 @@ def sessionsafe_sessionmaker(sessionsafe_connection: Connection) -> sessionmaker
 def sessionsafe_session(
     request: pytest.FixtureRequest, sessionsafe_sessionmaker: sessionmaker[Session]
 ) -> Iterator[Session]:
-    if not _guard_on(request):
-        with sessionsafe_sessionmaker() as session:
+    with sessionsafe_sessionmaker() as session:
+        if not _guard_on(request):
             yield session
-        return
-    unit = unit_of_work(sessionsafe_sessionmaker)
-    session = unit.__enter__()
-    yield session
-    if _test_failed(request):
-        # Already reported: end quietly instead of adding a teardown error.
-        failure = RuntimeError("the test failed")
-        unit.__exit__(type(failure), failure, None)
-    else:
-        unit.__exit__(None, None, None)
+            return
+        unit = UnitOfWork.adopt(session)
+        yield session
+        if _test_failed(request):
+            unit.close()  # already reported: roll back quietly
+        else:
+            unit.commit()  # raises if the test's code committed and swallowed the guard's error
 
 
 try:
@@ -245,15 +242,13 @@ else:
         request: pytest.FixtureRequest,
         sessionsafe_async_sessionmaker: async_sessionmaker[AsyncSession],
     ) -> AsyncIterator[AsyncSession]:
-        if not _guard_on(request):
-            async with sessionsafe_async_sessionmaker() as session:
+        async with sessionsafe_async_sessionmaker() as session:
+            if not _guard_on(request):
                 yield session
-            return
-        unit = async_unit_of_work(sessionsafe_async_sessionmaker)
-        session = await unit.__aenter__()
-        yield session
-        if _test_failed(request):
-            failure = RuntimeError("the test failed")
-            await unit.__aexit__(type(failure), failure, None)
-        else:
-            await unit.__aexit__(None, None, None)
+                return
+            unit = AsyncUnitOfWork.adopt(session)
+            yield session
+            if _test_failed(request):
+                await unit.close()
+            else:
+                await unit.commit()

@@ -30,12 +30,11 @@ closed at ``teardown_request`` in every case, so nothing survives the request.
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 
 from flask import Flask, Response, g
 from sqlalchemy.orm import Session
 
-from sessionsafe.runtime import unit_of_work
+from sessionsafe.runtime import UnitOfWork
 
 __all__ = ["SessionSafe", "commit_below_400"]
 
@@ -47,35 +46,21 @@ def commit_below_400(status: int) -> bool:
     return status < 400
 
 
-class _RolledBackForStatus(Exception):
-    """Ends a unit with a rollback because the response status asks for it."""
-
-    def __init__(self, status: int) -> None:
-        super().__init__(f"HTTP response status {status}")
-
-
 class _RequestUnit:
-    """Drives one `unit_of_work`: leaving without an exception commits, with one rolls back."""
+    """The request's `UnitOfWork`, committed or rolled back at most once."""
 
     def __init__(self, factory: Callable[[], Session]) -> None:
-        self.scope: AbstractContextManager[Session] = unit_of_work(factory)
-        self.session = self.scope.__enter__()
+        self.unit: UnitOfWork[Session] = UnitOfWork(factory)
         self.ended = False
 
-    def commit(self) -> None:
-        self._end(None)
-
-    def rollback(self, reason: BaseException) -> None:
-        self._end(reason)
-
-    def _end(self, error: BaseException | None) -> None:
+    def finish(self, commit: bool) -> None:
         if self.ended:
             return
         self.ended = True
-        if error is None:
-            self.scope.__exit__(None, None, None)
+        if commit:
+            self.unit.commit()
         else:
-            self.scope.__exit__(type(error), error, error.__traceback__)
+            self.unit.rollback()
 
 
 class SessionSafe:
@@ -124,25 +109,24 @@ class SessionSafe:
                 "SessionSafe.session was used outside a request of an app registered with "
                 "SessionSafe(app, factory); use it from a view or request hook"
             )
-        return unit.session
+        return unit.unit.session
 
     def _open(self, factory: Callable[[], Session]) -> None:
         setattr(g, _UNIT_KEY, _RequestUnit(factory))
 
     def _finish(self, response: Response) -> Response:
         unit: _RequestUnit | None = g.get(_UNIT_KEY)
-        if unit is not None and not unit.ended:
-            if self.should_commit(response.status_code):
-                # A failing commit raises here; Flask answers with its 500 error.
-                unit.commit()
-            else:
-                unit.rollback(_RolledBackForStatus(response.status_code))
+        if unit is not None:
+            # A failing commit raises here; Flask then answers with its 500 error
+            # (and calls this hook again, when the unit has already ended).
+            unit.finish(commit=self.should_commit(response.status_code))
         return response
 
-    def _close(self, error: BaseException | None) -> None:
+    def _close(self, _error: BaseException | None) -> None:
         unit: _RequestUnit | None = g.pop(_UNIT_KEY, None)
-        if unit is not None and not unit.ended:
-            unit.rollback(error if error is not None else _RolledBackForStatus(0))
+        if unit is not None:
+            # Rolls back unless committed (the view raised, or no response was made).
+            unit.unit.close()
 
     def __repr__(self) -> str:
         return f"SessionSafe(factory={self.factory!r})"

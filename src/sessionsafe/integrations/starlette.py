@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from contextvars import ContextVar
 from typing import Any
 
@@ -50,7 +49,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sessionsafe.runtime import async_unit_of_work, unit_of_work
+from sessionsafe.runtime import AsyncUnitOfWork, UnitOfWork
 
 __all__ = ["UnitOfWorkMiddleware", "commit_below_400", "current_async_session", "current_session"]
 
@@ -98,57 +97,55 @@ def _outside_request_message(accessor: str, session: object) -> str:
 
 
 class _RequestUnit:
-    """Drives one `unit_of_work` context manager from the middleware's events.
+    """The request's `UnitOfWork` or `AsyncUnitOfWork`, ended at most once.
 
-    Leaving the unit without an exception commits; leaving it with one rolls
-    back. The unit ends exactly once; the session is closed at the very end.
+    A sync unit's commit, rollback and close do I/O, so they run in the
+    thread pool, never on the event loop.
     """
 
     def __init__(self, factory: Callable[[], Any]) -> None:
-        self.is_async = isinstance(factory, async_sessionmaker | async_scoped_session)
-        self.scope: AbstractContextManager[Any] | AbstractAsyncContextManager[Any] = (
-            async_unit_of_work(factory) if self.is_async else unit_of_work(factory)
-        )
-        self.session: Session | AsyncSession | None = None
+        self.async_unit: AsyncUnitOfWork[AsyncSession] | None = None
+        self.sync_unit: UnitOfWork[Session] | None = None
+        if isinstance(factory, async_sessionmaker | async_scoped_session):
+            self.async_unit = AsyncUnitOfWork(factory)
+            self.session: Session | AsyncSession = self.async_unit.session
+        else:
+            self.sync_unit = UnitOfWork(factory)
+            self.session = self.sync_unit.session
         self.ended = False
 
-    async def begin(self) -> Session | AsyncSession:
-        if isinstance(self.scope, AbstractAsyncContextManager):
-            self.session = await self.scope.__aenter__()
-        else:
-            self.session = await run_in_threadpool(self.scope.__enter__)
-        return self.session
-
     async def commit(self) -> None:
-        await self._end(None)
-
-    async def rollback(self, reason: BaseException) -> None:
-        await self._end(reason)
-
-    async def _end(self, error: BaseException | None) -> None:
-        if self.ended:
-            return
+        """Commit; on failure the unit has rolled back and the error propagates."""
         self.ended = True
-        error_type = type(error) if error is not None else None
-        traceback = error.__traceback__ if error is not None else None
-        if isinstance(self.scope, AbstractAsyncContextManager):
-            await self.scope.__aexit__(error_type, error, traceback)
-        else:
-            await run_in_threadpool(self.scope.__exit__, error_type, error, traceback)
+        if self.async_unit is not None:
+            await self.async_unit.commit()
+        elif self.sync_unit is not None:
+            await run_in_threadpool(self.sync_unit.commit)
+
+    async def rollback(self) -> None:
+        self.ended = True
+        if self.async_unit is not None:
+            await self.async_unit.rollback()
+        elif self.sync_unit is not None:
+            await run_in_threadpool(self.sync_unit.rollback)
 
     async def close(self) -> None:
-        """Release whatever the session did after the unit ended (streaming reads)."""
-        if isinstance(self.session, AsyncSession):
-            await self.session.close()
-        elif self.session is not None:
-            await run_in_threadpool(self.session.close)
+        """Roll back unless committed, end the unit, and close what came after it.
 
+        After the commit the session stays usable (a streaming body may read
+        from it in a new transaction), so it is closed once more at the end.
+        """
+        self.ended = True
+        if self.async_unit is not None:
+            await self.async_unit.close()
+            await self.async_unit.session.close()
+        elif self.sync_unit is not None:
+            await run_in_threadpool(self._close_sync, self.sync_unit)
 
-class _RolledBackForStatus(Exception):
-    """Ends a unit with a rollback because the response status asks for it."""
-
-    def __init__(self, status: int) -> None:
-        super().__init__(f"HTTP response status {status}")
+    @staticmethod
+    def _close_sync(unit: UnitOfWork[Session]) -> None:
+        unit.close()
+        unit.session.close()
 
 
 class UnitOfWorkMiddleware:
@@ -175,9 +172,8 @@ class UnitOfWorkMiddleware:
             await self.app(scope, receive, send)
             return
         unit = _RequestUnit(self.factory)
-        session = await unit.begin()
-        scope.setdefault("state", {})[STATE_ATTRIBUTE] = session
-        token = _current_session.set(session)
+        scope.setdefault("state", {})[STATE_ATTRIBUTE] = unit.session
+        token = _current_session.set(unit.session)
         commit_failed = False
 
         async def send_after_commit(message: Message) -> None:
@@ -185,33 +181,27 @@ class UnitOfWorkMiddleware:
             if commit_failed:
                 return
             if message["type"] == "http.response.start" and not unit.ended:
-                status = int(message["status"])
-                if not self.should_commit(status):
-                    await unit.rollback(_RolledBackForStatus(status))
-                else:
+                if self.should_commit(int(message["status"])):
                     try:
                         await unit.commit()
                     except Exception:
                         logger.exception(
-                            "commit failed for %s %s; answering 500",
+                            "commit failed for %s %s; answering 500 instead",
                             scope.get("method"),
                             scope.get("path"),
                         )
                         commit_failed = True
                         await _send_commit_failed(send)
                         return
+                else:
+                    await unit.rollback()
             await send(message)
 
         try:
             await self.app(scope, receive, send_after_commit)
-        except BaseException as error:
-            await unit.rollback(error)
-            raise
         finally:
             _current_session.reset(token)
-            if not unit.ended:
-                # The app returned without starting a response: nothing to commit for.
-                await unit.rollback(_RolledBackForStatus(0))
+            # Rolls back whatever was not committed: an exception, or no response at all.
             await unit.close()
 
 
