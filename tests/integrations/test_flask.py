@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -149,3 +150,25 @@ def test_registering_twice_on_one_app_is_refused() -> None:
 
     with pytest.raises(RuntimeError, match="already registered"):
         SessionSafe(app, sessionmaker())
+
+
+def test_warn_guard_lets_a_legacy_view_commit_and_logs_it(
+    database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Migrating a Flask-SQLAlchemy app whose views still call db.session.commit()."""
+    app = Flask(__name__)
+    app.config["SQLALCHEMY_DATABASE_URI"] = database.url
+    db = SQLAlchemy(app)
+    SessionSafe(app, db.session, guard="warn")
+    add_routes(app, database, db.session)
+
+    with caplog.at_level(logging.WARNING, logger="sessionsafe"):
+        response = app.test_client().post(
+            "/items-business-commit", query_string={"email": "legacy@example.com"}
+        )
+    with app.app_context():
+        db.engine.dispose()
+
+    assert response.status_code == 201
+    assert database.stored_emails() == ["legacy@example.com"]
+    assert any("commit()" in record.getMessage() for record in caplog.records)

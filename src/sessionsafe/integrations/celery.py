@@ -51,7 +51,7 @@ from celery.signals import task_postrun, task_prerun, worker_process_init
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
-from sessionsafe.runtime import ensure_usable, is_retryable, unit_of_work
+from sessionsafe.runtime import GuardPolicy, ensure_usable, is_retryable, unit_of_work
 
 __all__ = ["current_session", "install"]
 
@@ -87,6 +87,7 @@ SessionFactory = Callable[[], Session]
 class _Installation:
     app: Celery
     factory: SessionFactory
+    guard: GuardPolicy
     engines: list[Engine] = field(default_factory=list)
 
     def owns(self, task: Any) -> bool:
@@ -94,7 +95,7 @@ class _Installation:
 
     @contextmanager
     def task_session(self) -> Iterator[Session]:
-        with unit_of_work(self.factory) as session:
+        with unit_of_work(self.factory, guard=self.guard) as session:
             token = _current_session.set(session)
             try:
                 yield session
@@ -116,14 +117,20 @@ class _Installation:
 
 
 def install(
-    app: Celery, factory: SessionFactory, *, engines: list[Engine] | None = None
+    app: Celery,
+    factory: SessionFactory,
+    *,
+    engines: list[Engine] | None = None,
+    guard: GuardPolicy = "raise",
 ) -> type[Task]:
     """Run every task of `app` in a unit of work on a session from `factory`.
 
     `factory` is a `sessionmaker`, a `scoped_session` or any callable that
     returns a new `Session`. `engines` lists the engines to dispose of after a
     prefork fork; by default the ``bind`` of a `sessionmaker` (or of a
-    `scoped_session`'s factory). Call it before the tasks are defined; returns
+    `scoped_session`'s factory). `guard` is the runtime's policy for a
+    ``commit()`` inside a task: ``"raise"`` (default), ``"warn"`` or
+    ``"flush"``. Call it before the tasks are defined; returns
     the new task base class (also available as ``app.Task``).
     """
     if app.finalized:
@@ -137,7 +144,9 @@ def install(
             f"sessionsafe.integrations.celery.install() was already called for the Celery app "
             f"{app.main!r}; call it once per app"
         )
-    installation = _Installation(app, factory, engines if engines is not None else _binds(factory))
+    installation = _Installation(
+        app, factory, guard, engines if engines is not None else _binds(factory)
+    )
 
     class SessionSafeTask(app.Task):  # type: ignore[misc]
         """Runs the task body in a unit of work; retries retryable database errors."""

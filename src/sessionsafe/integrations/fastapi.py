@@ -19,7 +19,8 @@ before the response leaves the server, because the dependency is declared with
 a serialization failure) the client gets a 500 and nothing is stored. An
 exception raised by the endpoint (``HTTPException`` included) rolls the unit
 back. Business code that calls ``commit()`` itself is caught by the runtime's
-commit guard.
+commit guard; every function here takes ``guard=`` (``"raise"``, the default,
+``"warn"`` or ``"flush"``, see `sessionsafe.runtime.UnitOfWork`).
 
 Why not a plain ``yield`` dependency: with FastAPI's default ``scope="request"``
 the code after ``yield`` runs after the response has been sent, so a failing
@@ -41,7 +42,7 @@ from fastapi import Depends
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from sessionsafe.runtime import async_unit_of_work, unit_of_work
+from sessionsafe.runtime import GuardPolicy, async_unit_of_work, unit_of_work
 
 __all__ = [
     "async_session_dependency",
@@ -51,7 +52,7 @@ __all__ = [
 ]
 
 
-def session_depends(factory: Callable[[], Session]) -> Any:
+def session_depends(factory: Callable[[], Session], *, guard: GuardPolicy = "raise") -> Any:
     """``Depends(...)`` giving each request a sync session in a unit of work.
 
     Use it when a type checker must understand the alias::
@@ -60,13 +61,15 @@ def session_depends(factory: Callable[[], Session]) -> Any:
     """
 
     def sessionsafe_session() -> Iterator[Session]:
-        with unit_of_work(factory) as session:
+        with unit_of_work(factory, guard=guard) as session:
             yield session
 
     return Depends(sessionsafe_session, scope="function")
 
 
-def async_session_depends(factory: Callable[[], AsyncSession]) -> Any:
+def async_session_depends(
+    factory: Callable[[], AsyncSession], *, guard: GuardPolicy = "raise"
+) -> Any:
     """``Depends(...)`` giving each request an `AsyncSession` in a unit of work.
 
     Use it when a type checker must understand the alias::
@@ -75,26 +78,28 @@ def async_session_depends(factory: Callable[[], AsyncSession]) -> Any:
     """
 
     async def sessionsafe_async_session() -> AsyncIterator[AsyncSession]:
-        async with async_unit_of_work(factory) as session:
+        async with async_unit_of_work(factory, guard=guard) as session:
             yield session
 
     return Depends(sessionsafe_async_session, scope="function")
 
 
-def session_dependency(factory: Callable[[], Session]) -> Any:
+def session_dependency(factory: Callable[[], Session], *, guard: GuardPolicy = "raise") -> Any:
     """``Annotated[Session, Depends(...)]`` for endpoint parameters.
 
     ``DB = session_dependency(SessionLocal)`` then ``def endpoint(db: DB)``.
     The value is built at run time, so mypy does not accept ``DB`` as a type;
     spell it ``Annotated[Session, session_depends(SessionLocal)]`` there.
     """
-    return Annotated[Session, session_depends(factory)]
+    return Annotated[Session, session_depends(factory, guard=guard)]
 
 
-def async_session_dependency(factory: Callable[[], AsyncSession]) -> Any:
+def async_session_dependency(
+    factory: Callable[[], AsyncSession], *, guard: GuardPolicy = "raise"
+) -> Any:
     """``Annotated[AsyncSession, Depends(...)]`` for async endpoint parameters.
 
     ``DB = async_session_dependency(AsyncSessionLocal)`` then
     ``async def endpoint(db: DB)``.
     """
-    return Annotated[AsyncSession, async_session_depends(factory)]
+    return Annotated[AsyncSession, async_session_depends(factory, guard=guard)]

@@ -34,7 +34,7 @@ from collections.abc import Callable
 from flask import Flask, Response, g
 from sqlalchemy.orm import Session
 
-from sessionsafe.runtime import UnitOfWork
+from sessionsafe.runtime import GuardPolicy, UnitOfWork
 
 __all__ = ["SessionSafe", "commit_below_400"]
 
@@ -49,8 +49,8 @@ def commit_below_400(status: int) -> bool:
 class _RequestUnit:
     """The request's `UnitOfWork`, committed or rolled back at most once."""
 
-    def __init__(self, factory: Callable[[], Session]) -> None:
-        self.unit: UnitOfWork[Session] = UnitOfWork(factory)
+    def __init__(self, factory: Callable[[], Session], guard: GuardPolicy) -> None:
+        self.unit: UnitOfWork[Session] = UnitOfWork(factory, guard=guard)
         self.ended = False
 
     def finish(self, commit: bool) -> None:
@@ -68,7 +68,10 @@ class SessionSafe:
 
     `factory` is a `sessionmaker`, a `scoped_session` (Flask-SQLAlchemy's
     ``db.session``) or any callable returning a `Session`. `should_commit`
-    decides from the response status whether to commit.
+    decides from the response status whether to commit. `guard` is the
+    runtime's policy for a ``commit()`` in a view: ``"raise"`` (default),
+    ``"warn"`` (log it and let it happen: for migrating an app that commits in
+    its views) or ``"flush"``.
     """
 
     def __init__(
@@ -77,9 +80,11 @@ class SessionSafe:
         factory: Callable[[], Session] | None = None,
         *,
         should_commit: Callable[[int], bool] = commit_below_400,
+        guard: GuardPolicy = "raise",
     ) -> None:
         self.factory = factory
         self.should_commit = should_commit
+        self.guard: GuardPolicy = guard
         if app is not None:
             self.init_app(app)
 
@@ -112,7 +117,7 @@ class SessionSafe:
         return unit.unit.session
 
     def _open(self, factory: Callable[[], Session]) -> None:
-        setattr(g, _UNIT_KEY, _RequestUnit(factory))
+        setattr(g, _UNIT_KEY, _RequestUnit(factory, self.guard))
 
     def _finish(self, response: Response) -> Response:
         unit: _RequestUnit | None = g.get(_UNIT_KEY)

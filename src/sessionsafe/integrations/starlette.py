@@ -49,7 +49,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sessionsafe.runtime import AsyncUnitOfWork, UnitOfWork
+from sessionsafe.runtime import AsyncUnitOfWork, GuardPolicy, UnitOfWork
 
 __all__ = ["UnitOfWorkMiddleware", "commit_below_400", "current_async_session", "current_session"]
 
@@ -103,14 +103,14 @@ class _RequestUnit:
     thread pool, never on the event loop.
     """
 
-    def __init__(self, factory: Callable[[], Any]) -> None:
+    def __init__(self, factory: Callable[[], Any], guard: GuardPolicy) -> None:
         self.async_unit: AsyncUnitOfWork[AsyncSession] | None = None
         self.sync_unit: UnitOfWork[Session] | None = None
         if isinstance(factory, async_sessionmaker | async_scoped_session):
-            self.async_unit = AsyncUnitOfWork(factory)
+            self.async_unit = AsyncUnitOfWork(factory, guard=guard)
             self.session: Session | AsyncSession = self.async_unit.session
         else:
-            self.sync_unit = UnitOfWork(factory)
+            self.sync_unit = UnitOfWork(factory, guard=guard)
             self.session = self.sync_unit.session
         self.ended = False
 
@@ -153,7 +153,9 @@ class UnitOfWorkMiddleware:
 
     `factory` is a `sessionmaker` / `async_sessionmaker` (or a scoped one, or a
     callable returning a `Session`). `should_commit(status)` decides from the
-    response status whether to commit (default: `commit_below_400`).
+    response status whether to commit (default: `commit_below_400`). `guard`
+    is the runtime's commit-guard policy: ``"raise"`` (default), ``"warn"`` or
+    ``"flush"``.
     """
 
     def __init__(
@@ -162,16 +164,18 @@ class UnitOfWorkMiddleware:
         factory: Callable[[], Any],
         *,
         should_commit: Callable[[int], bool] = commit_below_400,
+        guard: GuardPolicy = "raise",
     ) -> None:
         self.app = app
         self.factory = factory
         self.should_commit = should_commit
+        self.guard: GuardPolicy = guard
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        unit = _RequestUnit(self.factory)
+        unit = _RequestUnit(self.factory, self.guard)
         scope.setdefault("state", {})[STATE_ATTRIBUTE] = unit.session
         token = _current_session.set(unit.session)
         commit_failed = False
