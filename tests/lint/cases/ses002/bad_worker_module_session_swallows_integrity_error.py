@@ -31,7 +31,7 @@ session = Session()  # error: SES007
 def record_event(name: str) -> bool:
     try:
         session.add(AuditLog(event=name))
-        session.commit()
+        session.commit()  # error: SES001
     except IntegrityError as exc:  # error: SES002
         log.warning("event %s not recorded: %s", name, exc)
         return False
