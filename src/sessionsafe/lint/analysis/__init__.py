@@ -175,7 +175,7 @@ class SemanticModel:
         self.structure = ModuleStructure(tree, import_sink=self.imports.add)
         self.imports.add_all(self.structure.imports)
         self.sessions = SessionResolver(self.structure, self.imports, project, settings)
-        self.ownership = Ownership(self.sessions, settings.lifecycle_decorators)
+        self.ownership = Ownership(self.sessions, settings.lifecycle_decorators, source)
         self._tokens = self._session_tokens()
         self._helper_cache: dict[ast.AST, tuple[HelperSummary, ...]] = {}
 
@@ -343,13 +343,18 @@ class SemanticModel:
             pair = flow.method_call(call)
             if pair is not None:
                 receiver, method = pair
-                if method == "rollback":
-                    return True
                 if method in RELEASE_METHODS and self._same_session(call, ref, receiver):
+                    return True
+                if method == "rollback" and self._unknown_receiver(call):
+                    # A savepoint, a transaction or a wrapper object: give it the benefit.
                     return True
             if self._helper_releases(call, ref, function):
                 return True
         return False
+
+    def _unknown_receiver(self, call: ast.Call) -> bool:
+        assert isinstance(call.func, ast.Attribute)
+        return self.session_of(call.func.value, call) is None
 
     def _same_session(self, call: ast.Call, ref: SessionRef, receiver: str) -> bool:
         if receiver == ref.key:
@@ -374,17 +379,21 @@ class SemanticModel:
                 ) or "rollback" in {site.method for site in called.method_calls}:
                     return True
             helpers: tuple[HelperSummary, ...] | None = self._local_helper(target.node)
-            if not helpers and target.owner_class is None and not target.node.args.args:
-                # `def fail(): db.session.rollback()` - a helper about a global session.
-                return "rollback" in {site.method for site in self.facts(target).method_calls}
         else:
             helpers = self.project.helpers(target)
             if helpers is None:
                 last = target.split(".")[-1].lower()
                 return ("rollback" in last or "close" in last) and self._passes(call, ref, None)
+        global_key = None
         for helper in helpers or ():
-            if (helper.rolls_back or helper.closes) and self._passes(call, ref, helper):
+            if not (helper.rolls_back or helper.closes):
+                continue
+            if helper.parameter_index >= 0 and self._passes(call, ref, helper):
                 return True
+            if helper.parameter_index < 0 and helper.parameter_name:
+                global_key = global_key or self.sessions.global_key(ref.key)
+                if helper.parameter_name == global_key:
+                    return True
         return False
 
     def _passes(self, call: ast.Call, ref: SessionRef, helper: HelperSummary | None) -> bool:
@@ -449,7 +458,8 @@ class SemanticModel:
                 receiver = item.context_expr
                 if isinstance(receiver, ast.Await):
                     receiver = receiver.value
-                assert isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute)
+                assert isinstance(receiver, ast.Call)
+                assert isinstance(receiver.func, ast.Attribute)
                 ref = self.sessions.session_of(receiver.func.value, function)
                 keys.add(ref.key if ref is not None else block[0])
             if isinstance(item.optional_vars, ast.Name) and (
@@ -467,11 +477,14 @@ class SemanticModel:
 
     def _work_session(self, call: ast.Call, function: FunctionInfo | None) -> SessionRef | None:
         func = call.func
-        if isinstance(func, ast.Attribute) and func.attr in WORK_METHODS:
-            if isinstance(func.value, ast.Name | ast.Attribute):
-                ref = self.sessions.session_of(func.value, function)
-                if ref is not None:
-                    return ref
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr in WORK_METHODS
+            and isinstance(func.value, ast.Name | ast.Attribute)
+        ):
+            ref = self.sessions.session_of(func.value, function)
+            if ref is not None:
+                return ref
         callee = dotted_name(func)
         if callee is None or callee in _HARMLESS_CALLEES:
             return None
@@ -488,11 +501,14 @@ class SemanticModel:
         """Whether `ref` is used again after `handler` swallows, or outlives the function."""
         if ref.kind in LASTING_KINDS:
             return True
-        if ref.kind is SessionKind.INJECTED and self.provider_commits(ref.provider):
-            return True
         function = self.function_at(try_node)
+        if ref.kind is SessionKind.INJECTED and not self.owns(function, ref):
+            return True
         facts = self.facts(function)
         if ref.key in facts.returned_names:
+            return True
+        handler_uses = [method for use, method in self._uses(ref, facts) if _inside(use, handler)]
+        if handler_uses and handler_uses[0] not in RELEASE_METHODS:
             return True
         if self.always_leaves(handler.body, handler):
             return False
@@ -532,7 +548,7 @@ class SemanticModel:
         for call in facts.calls:
             if any(dotted_name(argument) == ref.key for argument in call.args):
                 uses.append((call, ""))
-        return uses
+        return sorted(uses, key=lambda use: _position(use[0]))
 
     def header_span(self, handler: ast.ExceptHandler) -> Span:
         """The `except ...:` header of a handler, without its body."""

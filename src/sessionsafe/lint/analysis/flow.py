@@ -169,11 +169,14 @@ def savepoint_or_transaction_block(item: ast.withitem) -> tuple[str, str] | None
     context = item.context_expr
     if isinstance(context, ast.Await):
         context = context.value
-    if isinstance(context, ast.Call) and isinstance(context.func, ast.Attribute):
-        if context.func.attr in {"begin_nested", "begin"}:
-            receiver = dotted_name(context.func.value)
-            if receiver is not None:
-                return receiver, context.func.attr
+    if (
+        isinstance(context, ast.Call)
+        and isinstance(context.func, ast.Attribute)
+        and context.func.attr in {"begin_nested", "begin"}
+    ):
+        receiver = dotted_name(context.func.value)
+        if receiver is not None:
+            return receiver, context.func.attr
     return None
 
 

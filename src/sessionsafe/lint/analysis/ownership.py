@@ -130,8 +130,11 @@ _VIEW_BASE_SUFFIXES = ("Resource", "View", "MethodView", "Handler", "Endpoint", 
 class Ownership:
     """Decides whether a function owns a session (`owns`) and what kind of code it is."""
 
-    def __init__(self, resolver: SessionResolver, lifecycle_decorators: tuple[str, ...]) -> None:
+    def __init__(
+        self, resolver: SessionResolver, lifecycle_decorators: tuple[str, ...], source: str = ""
+    ) -> None:
         self.resolver = resolver
+        self.source = source
         self._extra = set(lifecycle_decorators)
         self._extra_last = {name.split(".")[-1] for name in lifecycle_decorators}
         self._registered_views: set[str] | None = None
@@ -142,10 +145,21 @@ class Ownership:
         if function is None or session.kind is SessionKind.CREATED:
             return True
         if session.kind is SessionKind.INJECTED:
-            return not self.provider_commits(session.provider)
+            if self.provider_commits(session.provider):
+                return False
+            # An alias annotation (`db: SessionDep`) on a plain function is only a type: the
+            # function is a helper unless the framework calls it.
+            return (
+                session.declared_dependency
+                or self.is_lifecycle(function)
+                or self.is_dependency(function)
+            )
         if self.is_lifecycle(function):
             return True
         if session.kind is SessionKind.ATTRIBUTE:
+            if session.key.count(".") > 1 or not session.key.startswith(f"{function.self_name}."):
+                # `uow.session`, `self.uow.session`: owned by another object we cannot see.
+                return _method_self(function) is None or session.key.count(".") > 1
             owner = _class_of(function)
             return owner is not None and (session.created_by_class or owner.is_context_manager)
         if session.kind in {SessionKind.MODULE, SessionKind.SCOPED}:
@@ -153,7 +167,11 @@ class Ownership:
         return False
 
     def provider_commits(self, provider: str | None) -> bool:
-        """Whether the dependency that injects a session commits it after the handler."""
+        """Whether the dependency that injects a session commits it after the handler.
+
+        `provider` is the dependency as written (`get_db`, `deps.get_db`) or, for an
+        alias imported from another module, its qualified name (`app.db.get_db`).
+        """
         if provider is None:
             return False
         from sessionsafe.lint.analysis.project import provider_kind
@@ -164,11 +182,13 @@ class Ownership:
             return kind is not None and kind.endswith("_commits")
         head, _, rest = provider.partition(".")
         origin = self.resolver.imports.origin(head)
-        if origin is None:
-            return False
-        qualified = f"{origin}.{rest}" if rest else origin
+        qualified = provider if origin is None else (f"{origin}.{rest}" if rest else origin)
         known = self.resolver.project.lookup(qualified, "providers")
         return bool(known) and known is not None and known.endswith("_commits")
+
+    def is_dependency(self, function: FunctionInfo) -> bool:
+        """The module passes the function to `Depends(...)`: FastAPI calls it."""
+        return function.parent is None and f"Depends({function.name}" in self.source
 
     def is_lifecycle(self, function: FunctionInfo) -> bool:
         """Entry points, handlers, hooks, tasks, tests, fixtures and commit wrappers."""
@@ -237,6 +257,15 @@ class Ownership:
             site.method in {"app_context", "test_request_context", "request_context"}
             for site in facts.method_calls
         )
+
+
+def _method_self(function: FunctionInfo) -> str | None:
+    scope: FunctionInfo | None = function
+    while scope is not None:
+        if scope.owner_class is not None:
+            return scope.self_name
+        scope = scope.parent
+    return None
 
 
 def _class_of(function: FunctionInfo) -> ClassInfo | None:

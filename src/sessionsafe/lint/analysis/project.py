@@ -32,8 +32,10 @@ if TYPE_CHECKING:
 class HelperSummary:
     """What a module-level function does to the session it is given."""
 
-    #: Positional index and name of the parameter the facts below are about
-    #: (-1 and "" for a fact about the function itself, such as `always_raises`).
+    #: Positional index and name of the parameter the facts below are about;
+    #: -1 and "" for a fact about the function itself (`always_raises`); -1 and the
+    #: qualified name of a global session (`billing.db.Session`, `app.db.session`) for
+    #: what the function does to that session.
     parameter_index: int
     parameter_name: str
     rolls_back: bool = False
@@ -202,7 +204,12 @@ def _summarize_assignment(
     if isinstance(value, ast.Subscript | ast.Constant):
         typed = resolver.annotation_session(value)
         if typed is not None and (typed[1] or typed[2]):
-            summary.session_aliases[name] = ("async:" if typed[0] else "sync:") + (typed[1] or "")
+            provider = typed[1] or ""
+            if provider:
+                head, _, rest = provider.partition(".")
+                origin = resolver.imports.origin(head) or f"{summary.module}.{head}"
+                provider = f"{origin}.{rest}" if rest else origin
+            summary.session_aliases[name] = ("async:" if typed[0] else "sync:") + provider
 
 
 def summarize_helper(
@@ -224,17 +231,49 @@ def summarize_helper(
         typed = annotation is not None and resolver.annotation_session(annotation) is not None
         if typed or bare(name) in SESSION_LIKE_NAMES or bare(name) in DB_LIKE_NAMES:
             candidates.append((index, name))
-    if not candidates:
+    lowered = function.name.lower()
+    if not candidates and not any(hint in lowered for hint in _GLOBAL_HELPER_HINTS):
         return tuple(found)
     facts = resolver.structure.facts(function)
     for index, name in candidates:
-        called = facts.methods_called_on(name)
-        rolls_back = "rollback" in called
-        closes = bool(called & {"close", "remove", "reset", "invalidate"})
-        commits = "commit" in called
-        if rolls_back or closes or commits:
-            found.append(HelperSummary(index, name, rolls_back, closes, commits))
+        found += _effects(index, name, facts.methods_called_on(name))
+    names = {name for name, _ in ((n, 0) for n, _, _ in parameters(function))}
+    receivers = {site.receiver for site in facts.method_calls if site.method in _EFFECTS}
+    for receiver in sorted(receivers):
+        if receiver.split(".")[0] in names:
+            continue
+        key = resolver.global_key(receiver)
+        if key is not None:
+            found += _effects(-1, key, facts.methods_called_on(receiver))
     return tuple(found)
+
+
+#: Function names that suggest a helper about a global session (`reset_session()`).
+_GLOBAL_HELPER_HINTS = (
+    "session",
+    "rollback",
+    "reset",
+    "cleanup",
+    "clean_up",
+    "close",
+    "error",
+    "fail",
+    "recover",
+    "db",
+    "abort",
+    "discard",
+)
+_EFFECTS = frozenset({"rollback", "close", "remove", "reset", "invalidate", "commit"})
+
+
+def _effects(index: int, name: str, called: set[str]) -> list[HelperSummary]:
+    """A helper fact about parameter `index` (or the global session `name` when -1)."""
+    rolls_back = "rollback" in called
+    closes = bool(called & {"close", "remove", "reset", "invalidate"})
+    commits = "commit" in called
+    if rolls_back or closes or commits:
+        return [HelperSummary(index, name, rolls_back, closes, commits)]
+    return []
 
 
 def provider_kind(function: FunctionNode, resolver: SessionResolver) -> str | None:
@@ -278,9 +317,12 @@ def provider_kind(function: FunctionNode, resolver: SessionResolver) -> str | No
 def _handed_out_value(statement: ast.stmt) -> tuple[str, ast.expr] | None:
     if isinstance(statement, ast.Return) and statement.value is not None:
         return "return", statement.value
-    if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Yield):
-        if statement.value.value is not None:
-            return "yield", statement.value.value
+    if (
+        isinstance(statement, ast.Expr)
+        and isinstance(statement.value, ast.Yield)
+        and statement.value.value is not None
+    ):
+        return "yield", statement.value.value
     return None
 
 

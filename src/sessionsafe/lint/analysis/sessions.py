@@ -76,6 +76,9 @@ class SessionRef:
     provider: str | None = None
     #: For `ATTRIBUTE`: the class creates the session itself (it owns it).
     created_by_class: bool = False
+    #: For `INJECTED`: the parameter's own default is `Depends(...)`, so the framework
+    #: calls this function (an alias annotation alone may just be a type).
+    declared_dependency: bool = False
 
     @property
     def origin(self) -> str:
@@ -289,6 +292,11 @@ SESSION_METHODS = ORM_ONLY_METHODS | {
     "stream",
 }
 
+#: Methods that, on an object named like a session, mean an ORM session.
+_STRONG_SESSION_METHODS = frozenset({"commit", "execute", "add", "rollback"})
+#: Objects whose `.session` is a web session, not a database session.
+_WEB_REQUEST_NAMES = frozenset({"request", "req", "ctx", "context", "websocket", "flask"})
+
 _FASTAPI_DEPENDS = frozenset(
     {"fastapi.Depends", "fastapi.params.Depends", "fastapi.Security", "Depends", "Security"}
 )
@@ -360,7 +368,7 @@ class SessionResolver:
             text = dotted_name(expr)
             if text is None:
                 return None
-            if text.startswith("self.") or text.startswith("cls."):
+            if text.startswith(("self.", "cls.")):
                 attr = bare(expr.attr)
                 if "session_factory" in attr or "sessionmaker" in attr or "session_maker" in attr:
                     return "sync"
@@ -448,7 +456,7 @@ class SessionResolver:
         return self._provider_call(expr, scope)
 
     def _created_by_context(self, context: ast.expr, scope: FunctionInfo | None) -> bool | None:
-        """A `with` item that yields a session: `factory()`, `factory.begin()`, `session_scope()`."""
+        """A `with` item giving a session: `factory()`, `factory.begin()`, `session_scope()`."""
         if isinstance(context, ast.Await):
             context = context.value
         if not isinstance(context, ast.Call):
@@ -500,6 +508,9 @@ class SessionResolver:
                 text = dotted_name(expr)
                 return SessionRef(text, SessionKind.SCOPED) if text else None
             text = dotted_name(expr)
+            chained = self._chained_session(expr, text, scope)
+            if chained is not None:
+                return chained
             if text is not None and "." in text and isinstance(expr.value, ast.Name):
                 head = expr.value.id
                 if self.imports.origin(head) is not None and not self._locally_bound(head, scope):
@@ -507,6 +518,26 @@ class SessionResolver:
                     kind = self.project.lookup(qualified, "sessions")
                     if kind:
                         return SessionRef(text, _module_kind(kind), kind.startswith("async"))
+        return None
+
+    def _chained_session(
+        self, expr: ast.Attribute, text: str | None, scope: FunctionInfo | None
+    ) -> SessionRef | None:
+        """`uow.session`, `self.uow.session`: a session held by another object.
+
+        Recognised by the attribute's name and by ORM use of it in this function
+        (never for request objects, whose `session` is the web session).
+        """
+        if text is None or scope is None or bare(expr.attr) not in SESSION_LIKE_NAMES:
+            return None
+        head = text.split(".")[0]
+        if head in _WEB_REQUEST_NAMES or text.split(".")[-2] in _WEB_REQUEST_NAMES:
+            return None
+        if self.module_session(head) is not None or self.imports.origin(head) is not None:
+            return None
+        called = self.structure.facts(scope.node).methods_called_on(text)
+        if called & ORM_ONLY_METHODS or (called & _STRONG_SESSION_METHODS and self.evidence):
+            return SessionRef(text, SessionKind.ATTRIBUTE)
         return None
 
     def _locally_bound(self, name: str, scope: FunctionInfo | None) -> bool:
@@ -596,14 +627,21 @@ class SessionResolver:
         scope: FunctionInfo,
     ) -> SessionRef | None:
         provider = self._depends_provider(default)
+        declared = provider is not None
         typed = self.annotation_session(annotation) if annotation is not None else None
         if typed is not None:
             is_async, annotated_provider, injected = typed
             provider = provider or annotated_provider
             kind = SessionKind.INJECTED if injected or provider else SessionKind.PARAMETER
-            return SessionRef(name, kind, is_async, provider)
+            return SessionRef(name, kind, is_async, provider, declared_dependency=declared)
         if provider is not None and self._provides_session(provider):
-            return SessionRef(name, SessionKind.INJECTED, "async" in provider.lower(), provider)
+            return SessionRef(
+                name,
+                SessionKind.INJECTED,
+                "async" in provider.lower(),
+                provider,
+                declared_dependency=True,
+            )
         if annotation is not None and not _is_loose_annotation(annotation):
             return None
         if self._used_like_session(name, self.structure.facts(scope.node).methods_called_on(name)):
@@ -714,7 +752,7 @@ class SessionResolver:
         lowered = name.lower()
         if lowered in {"session", "asyncsession", "dbsession", "db_session", "scopedsession"}:
             return "async" in lowered, None, False
-        if "session" in lowered and (lowered.endswith("dep") or lowered.endswith("dependency")):
+        if "session" in lowered and lowered.endswith(("dep", "dependency")):
             return "async" in lowered, None, True
         if lowered in {"dbdep", "db_dep", "databasedep", "database_dep"}:
             return False, None, True
@@ -830,11 +868,7 @@ class SessionResolver:
                 return SessionRef(name, SessionKind.SCOPED, known == "async_scoped")
             if known == "" and table == "factories":
                 return None
-        if (
-            self._foreign(origin)
-            or origin.startswith("sqlalchemy")
-            or origin.startswith("sqlmodel")
-        ):
+        if self._foreign(origin) or origin.startswith(("sqlalchemy", "sqlmodel")):
             return None
         lowered = name.lower()
         if lowered in {"session", "db_session", "dbsession", "scopedsession", "scoped_session"}:
@@ -843,6 +877,21 @@ class SessionResolver:
         if name in {"Session", "DBSession", "DbSession"} and self.evidence:
             return SessionRef(name, SessionKind.SCOPED, False)
         return None
+
+    def global_key(self, text: str) -> str | None:
+        """The qualified name of a module-level/imported/scoped session written as `text`.
+
+        Two modules that import the same session agree on it (`billing.db.Session`,
+        `blog.db.session`), so helpers can be matched across files.
+        """
+        head, _, rest = text.partition(".")
+        if not rest:
+            if self.module_session(head) is None:
+                return None
+        elif rest != "session" or not self._is_flask_db(ast.Name(head), None):
+            return None
+        origin = self.imports.origin(head) or f"{self.imports.module}.{head}"
+        return f"{origin}.{rest}" if rest else origin
 
     def _is_flask_db(self, expr: ast.expr, scope: FunctionInfo | None) -> bool:
         """Whether `expr` is a Flask-SQLAlchemy extension object (`db` in `db.session`)."""
@@ -889,10 +938,13 @@ def _parameters(function: FunctionNode) -> list[tuple[str, ast.expr | None, ast.
     positional = args.posonlyargs + args.args
     defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
     defaults += list(args.defaults)
-    result = [(arg.arg, arg.annotation, default) for arg, default in zip(positional, defaults)]
+    result = [
+        (arg.arg, arg.annotation, default)
+        for arg, default in zip(positional, defaults, strict=True)
+    ]
     result += [
         (arg.arg, arg.annotation, default)
-        for arg, default in zip(args.kwonlyargs, args.kw_defaults)
+        for arg, default in zip(args.kwonlyargs, args.kw_defaults, strict=True)
     ]
     return result
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from sessionsafe.lint.demo import Demo, Outcome, Program
 from sessionsafe.lint.rule import Rule
 
 
@@ -145,6 +146,182 @@ class CommitInBusinessLogic(Rule):
             for message in consumer:
                 handle(session, message)
             consumer.commit()  # a Kafka offset commit, not a session
+        """,
+    )
+    demo = Demo(
+        mental_model="""
+            A session is one unit of work, and `commit()` ends it for good: once committed, nothing
+            can be rolled back. So only the code that owns the unit of work (the function that
+            opened the session, a request dependency, a task runner) may commit, once, at the end.
+        """,
+        setup="""
+            A sign-up creates a user and the user's first post. Two helpers do the work, and each
+            "helpfully" commits what it added. The post helper then rejects the request (an empty
+            title), as business code does every day.
+        """,
+        broken=Program(
+            source="""
+                import os
+
+                from sqlalchemy import Engine, ForeignKey, String, create_engine, select
+                from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+                DATABASE_URL = os.environ.get("SESSIONSAFE_DEMO_URL", "sqlite:///:memory:")
+
+
+                class Base(DeclarativeBase):
+                    pass
+
+
+                class User(Base):
+                    __tablename__ = "users"
+                    id: Mapped[int] = mapped_column(primary_key=True)
+                    email: Mapped[str] = mapped_column(String(100))
+
+
+                class Post(Base):
+                    __tablename__ = "posts"
+                    id: Mapped[int] = mapped_column(primary_key=True)
+                    title: Mapped[str] = mapped_column(String(100))
+                    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
+                def create_user(session: Session, email: str) -> User:
+                    user = User(email=email)
+                    session.add(user)
+                    session.commit()
+                    return user
+
+
+                def create_post(session: Session, user: User, title: str) -> Post:
+                    if not title:
+                        raise ValueError("a post needs a title")
+                    post = Post(title=title, user_id=user.id)
+                    session.add(post)
+                    session.commit()
+                    return post
+
+
+                def sign_up(engine: Engine, email: str, first_post: str) -> None:
+                    with Session(engine) as session:
+                        user = create_user(session, email)
+                        create_post(session, user, first_post)
+
+
+                def main() -> None:
+                    engine = create_engine(DATABASE_URL)
+                    Base.metadata.create_all(engine)
+                    try:
+                        sign_up(engine, "king.arthur@camelot.bt", first_post="")
+                    except ValueError as error:
+                        print(f"sign-up failed: {error}")
+                    with Session(engine) as session:
+                        print("rows stored:", session.scalars(select(User.email)).all())
+
+
+                if __name__ == "__main__":
+                    main()
+            """,
+            outcome=Outcome(rows=("king.arthur@camelot.bt",)),
+        ),
+        fixed=Program(
+            source="""
+                import os
+
+                from sqlalchemy import Engine, ForeignKey, String, create_engine, select
+                from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+                DATABASE_URL = os.environ.get("SESSIONSAFE_DEMO_URL", "sqlite:///:memory:")
+
+
+                class Base(DeclarativeBase):
+                    pass
+
+
+                class User(Base):
+                    __tablename__ = "users"
+                    id: Mapped[int] = mapped_column(primary_key=True)
+                    email: Mapped[str] = mapped_column(String(100))
+
+
+                class Post(Base):
+                    __tablename__ = "posts"
+                    id: Mapped[int] = mapped_column(primary_key=True)
+                    title: Mapped[str] = mapped_column(String(100))
+                    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
+                def create_user(session: Session, email: str) -> User:
+                    user = User(email=email)
+                    session.add(user)
+                    session.flush()  # sends the INSERT, sets user.id; no commit
+                    return user
+
+
+                def create_post(session: Session, user: User, title: str) -> Post:
+                    if not title:
+                        raise ValueError("a post needs a title")
+                    post = Post(title=title, user_id=user.id)
+                    session.add(post)
+                    return post
+
+
+                def sign_up(engine: Engine, email: str, first_post: str) -> None:
+                    with Session(engine) as session:
+                        user = create_user(session, email)
+                        create_post(session, user, first_post)
+                        session.commit()  # the owner commits once, at the end
+
+
+                def main() -> None:
+                    engine = create_engine(DATABASE_URL)
+                    Base.metadata.create_all(engine)
+                    try:
+                        sign_up(engine, "king.arthur@camelot.bt", first_post="")
+                    except ValueError as error:
+                        print(f"sign-up failed: {error}")
+                    with Session(engine) as session:
+                        print("rows stored:", session.scalars(select(User.email)).all())
+
+
+                if __name__ == "__main__":
+                    main()
+            """,
+            outcome=Outcome(rows=()),
+        ),
+        why="""
+            `session.commit()` does two things: it flushes the pending changes and it sends
+            `COMMIT`, which makes them permanent. After that there is no transaction left to roll
+            back: the `with Session(...)` block's rollback on the way out of the error has nothing
+            to undo. A helper that commits splits the caller's single unit of work into several
+            transactions without the caller knowing, so the caller can no longer make the whole
+            operation all-or-nothing.
+
+            What the helper usually wanted was `session.flush()`: it sends the INSERTs (so
+            database defaults, generated ids and constraint checks happen now) but keeps the
+            transaction open. Autoflush does the same before every query, so most explicit
+            flushes are not even needed.
+        """,
+        in_production="""
+            A SaaS sign-up endpoint created the account, committed, then created the billing
+            customer with a payment provider call and committed again. During a 40-minute
+            provider outage 1,800 sign-ups failed after the first commit: 1,800 accounts existed
+            without a billing customer, every retry by the user hit "email already registered",
+            and support merged the half-created accounts by hand for two days.
+        """,
+        takeaway="""
+            Call `session.commit()` once, at the end, in the code that owns the session. Business
+            functions add, flush and query; they never commit.
+        """,
+        prevention="""
+            - `sessionsafe.runtime.unit_of_work(factory)` opens the session, commits once when the
+              block ends and rolls back on any exception.
+            - Its commit guard catches a `commit()` (or `rollback()`) from business code inside
+              the unit: with `guard="raise"` it raises `CommitInsideUnitOfWork` and the unit rolls
+              back; `guard="flush"` turns the stray commit into a `flush()` so existing code keeps
+              one transaction.
+            - The FastAPI, Starlette, Flask and Celery integrations open a unit of work per
+              request or task, so handlers never need to commit.
         """,
     )
 
