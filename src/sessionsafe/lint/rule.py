@@ -69,12 +69,16 @@ class Rule:
     @classmethod
     def summary(cls) -> str:
         """The first sentence of *What it does*, for `sessionsafe rules`."""
-        doc = cls.__doc__ or ""
-        for block in doc.split("\n\n"):
-            text = " ".join(line.strip() for line in block.strip().splitlines())
-            if text and not text.startswith("#"):
-                return text.split(". ")[0].rstrip(".") + "."
-        return ""
+        lines = [line.strip() for line in (cls.__doc__ or "").splitlines()]
+        start = lines.index("## What it does") + 1 if "## What it does" in lines else 0
+        paragraph: list[str] = []
+        for line in lines[start:]:
+            if line.startswith("#") or (not line and paragraph):
+                break
+            if line:
+                paragraph.append(line)
+        text = " ".join(paragraph)
+        return text.split(". ")[0].rstrip(".") + "." if text else ""
 
     def report(self, node: ast.AST | Span, fix: Fix | None = None, **fields: str) -> None:
         """Report a finding anchored at `node` (or a `Span`), filling the message placeholders."""
