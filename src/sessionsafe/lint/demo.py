@@ -22,15 +22,9 @@ copied verbatim into the documentation site.
 from __future__ import annotations
 
 import ast
-import importlib.util
-import inspect
-import json
 import os
-import subprocess
 import sys
-import tempfile
 import textwrap
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +39,11 @@ ROWS_STORED_PREFIX = "rows stored: "
 #: Where the output of every demo program, recorded on in-memory SQLite, is kept
 #: (one `SES002-broken.txt` file per program; `scripts/record_demo_output.py` writes them).
 RECORDED_OUTPUT_DIRECTORY = Path(__file__).with_name("demo_output")
+
+
+def _prose(text: str) -> str:
+    """Prose written indented inside a rule class, dedented and stripped."""
+    return textwrap.dedent(text).strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +100,8 @@ class Program:
 
     def missing_modules(self) -> tuple[str, ...]:
         """The required modules this interpreter cannot import."""
+        import importlib.util
+
         return tuple(name for name in self.requires if importlib.util.find_spec(name) is None)
 
 
@@ -120,7 +121,7 @@ class Variation:
     fixed: Program
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "story", inspect.cleandoc(self.story))
+        object.__setattr__(self, "story", _prose(self.story))
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +148,7 @@ class Demo:
     def __post_init__(self) -> None:
         # Prose is written indented inside rule classes.
         for name in ("mental_model", "setup", "why", "in_production", "takeaway", "prevention"):
-            object.__setattr__(self, name, inspect.cleandoc(getattr(self, name)))
+            object.__setattr__(self, name, _prose(getattr(self, name)))
 
     def programs(self) -> tuple[tuple[str, Program], ...]:
         """Every program with its key: `broken`, `fixed`, then `<variation>-broken`..."""
@@ -226,6 +227,12 @@ def run_program(
     The program runs as `file_name` in a temporary directory, so paths in
     warnings do not depend on the machine. Raises `DemoRunError` on timeout.
     """
+    # Imported here: rule modules import this one, and `check` never runs a program.
+    import json
+    import subprocess
+    import tempfile
+    import time
+
     with tempfile.TemporaryDirectory(prefix="sessionsafe-demo-") as directory:
         program = Path(directory, file_name)
         program.write_text(source, encoding="utf-8")
