@@ -105,7 +105,7 @@ def test_an_unwritable_cache_directory_does_not_fail_the_run(tmp_path: Path) -> 
 
 def test_a_changed_summary_of_an_imported_module_changes_the_key() -> None:
     """The result key depends on the summaries of the modules a file imports, and no others."""
-    source = _Source("app/api.py", SESSION_CODE, "hash", ("app.api",))
+    source = _Source("app/api.py", SESSION_CODE, "hash", ("app.api",), is_package=False)
     imports = ("app", "app.db", "app.db.SessionLocal")
     before = ProjectIndex({"app.db": ModuleSummary("app.db"), "app.other": ModuleSummary("x")})
     after_import_changed = ProjectIndex(
@@ -138,3 +138,41 @@ def test_the_settings_fingerprint_is_stable_across_processes() -> None:
         for seed in ("1", "2")
     }
     assert outputs == {default_settings().fingerprint() + "\n"}
+
+
+WORKER = """\
+from sqlalchemy.exc import IntegrityError
+
+from app.db import SessionLocal
+from app.errors import handle_db_error
+
+
+def consume(events):
+    with SessionLocal() as session:
+        for event in events:
+            try:
+                session.add(event)
+                session.flush()
+            except IntegrityError as error:
+                handle_db_error(session, error)
+        session.commit()
+"""
+HELPER = "def handle_db_error(session, error):\n    session.rollback()\n"
+
+
+def test_changing_an_imported_helper_re_analyses_its_importers_only(tmp_path: Path) -> None:
+    """A rollback helper that stops rolling back re-checks the module using it, not the others."""
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("")
+    (tmp_path / "app" / "db.py").write_text(
+        "from sqlalchemy.orm import sessionmaker\n\nSessionLocal = sessionmaker()\n"
+    )
+    (tmp_path / "app" / "errors.py").write_text(HELPER)
+    (tmp_path / "app" / "worker.py").write_text(WORKER)
+    assert run(tmp_path).diagnostics == ()
+    (tmp_path / "app" / "errors.py").write_text(HELPER.replace("session.rollback()", "pass"))
+    report = run(tmp_path)
+    assert names(report.analysed) == ["errors.py", "worker.py"]
+    assert [(Path(d.path).name, d.line, d.code) for d in report.diagnostics] == [
+        ("worker.py", 13, "SES002")
+    ]

@@ -48,15 +48,14 @@ def test_a_bad_configuration_is_reported_as_a_finding_not_a_crash(tmp_path: Path
 
 
 def _bad_examples() -> list[tuple[str, str, list[tuple[int, str]]]]:
+    import inspect
     import re
-
-    from sessionsafe.lint.pages import example_source
 
     marker = re.compile(r"#\s*error:\s*(?P<codes>SES\d{3}(?:\s*,\s*SES\d{3})*)")
     examples = []
     for rule in ALL_RULES:
         for number, bad in enumerate(rule.bad):
-            source = example_source(bad)
+            source = inspect.cleandoc(bad)
             expected = [
                 (line_number, code.strip())
                 for line_number, line in enumerate(source.splitlines(), 1)

@@ -219,8 +219,8 @@ def test_module_names_follow_packages_and_the_path_from_the_root(tmp_path: Path)
     assert module_names(str(tmp_path / "src/app/db.py"), root, {}) == ("app.db",)
     assert module_names(str(tmp_path / "src/app/__init__.py"), root, {}) == ("app",)
     assert module_names(str(tmp_path / "services/orders.py"), root, {}) == (
-        "orders",
         "services.orders",
+        "orders",
     )
 
 

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, TypeVar
 from sessionsafe.lint import _file_errors
 from sessionsafe.lint._discovery import discover
 from sessionsafe.lint._prefilter import BASE_MARKERS, markers_for, may_contain_session_code
-from sessionsafe.lint.analysis.project import ModuleSummary, ProjectIndex
+from sessionsafe.lint.analysis.project import ModuleSummary, ProjectIndex, summarize_module
 from sessionsafe.lint.cache import Cache, SummaryEntry
 from sessionsafe.lint.config import Settings, relative_to_root
 from sessionsafe.lint.diagnostics import Diagnostic
@@ -72,8 +72,10 @@ class _Source:
     path: str
     text: str
     content_hash: str
-    #: Dotted names this file is importable as; the first is its package-based name.
+    #: Dotted names this file is importable as; the first is the one it is analysed under.
     modules: tuple[str, ...]
+    #: The file is a package's `__init__.py` (relative imports start from the package itself).
+    is_package: bool
 
 
 def check_paths(
@@ -130,7 +132,8 @@ def _load(path: str, root: str, package_dirs: dict[str, bool]) -> _Source | Diag
     if isinstance(text, Diagnostic):
         return text
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-    return _Source(path, text, digest, module_names(path, root, package_dirs))
+    is_package = os.path.basename(path) == "__init__.py"
+    return _Source(path, text, digest, module_names(path, root, package_dirs), is_package)
 
 
 # --- the project pass -------------------------------------------------------------------------
@@ -157,13 +160,13 @@ def _project_pass(
     for source in sources:
         if not may_contain_session_code(source.text, BASE_MARKERS):
             continue
-        entry = cache.summary(source.path, source.content_hash, source.modules[0])
+        entry = cache.summary(source.path, source.content_hash, _qualified(source))
         if entry is None:
             pending.append(source)
         else:
             entries[source.path] = entry
     trees: dict[str, ast.Module] = {}
-    jobs = [(s.path, s.text, s.modules[0], s.content_hash) for s in pending]
+    jobs = [(s.path, s.text, _qualified(s), s.content_hash) for s in pending]
     if workers.should_fork(jobs):
         summarised = workers.map(_summarize_chunk, jobs, (settings, False), "summarising", progress)
     else:
@@ -174,6 +177,11 @@ def _project_pass(
         if tree is not None:
             trees[path] = tree
     return _Project(_build_index(sources, entries), entries, trees)
+
+
+def _qualified(source: _Source) -> str:
+    """The module name handed to the analysis: `app.__init__` for a package's `__init__.py`."""
+    return f"{source.modules[0]}.__init__" if source.is_package else source.modules[0]
 
 
 def _build_index(sources: list[_Source], entries: dict[str, SummaryEntry]) -> ProjectIndex:
@@ -206,18 +214,15 @@ def _summarize_chunk(
 
 
 def _summarize(tree: ast.Module, module: str, settings: Settings) -> ModuleSummary:
-    """The one place the project pass asks the analysis for a module's summary."""
-    from sessionsafe.lint.analysis import project
+    """The one place the project pass asks the analysis for a module's summary.
 
-    summarize_module: Callable[[ast.Module, str, Settings], ModuleSummary] | None = getattr(
-        project, "summarize_module", None
-    )
-    if summarize_module is None:  # the analysis does not summarise modules yet
-        return ModuleSummary(module)
+    `module` is qualified as `_qualified` makes it; the analysis reads the
+    `.__init__` ending as "this is a package".
+    """
     try:
         return summarize_module(tree, module, settings)
     except (RecursionError, MemoryError):
-        return ModuleSummary(module)
+        return ModuleSummary(module.removesuffix(".__init__"))
 
 
 def _parse(text: str, path: str) -> ast.Module | Diagnostic:
@@ -258,7 +263,7 @@ def _check_pass(
         if not may_contain_session_code(source.text, markers):
             continue
         entry = project.entries.get(source.path)
-        imports = entry.imports if entry else imported_modules(source.text, source.modules[0])
+        imports = entry.imports if entry else imported_modules(source.text, _qualified(source))
         key = _result_key(source, imports, project.index, digests)
         hit = cache.result(source.path, key)
         if hit is None:
@@ -283,7 +288,8 @@ def _result_key(
 ) -> str:
     parts = [source.content_hash, source.modules[0]]
     for name in imports:
-        summary = index.modules.get(name)
+        found = index.find_module(name)
+        summary = None if found is None else index.modules[found]
         if summary is not None:
             digest = digests.get(id(summary))
             if digest is None:
@@ -331,20 +337,25 @@ def check_file(
 
 
 def module_names(path: str, root: str, package_dirs: dict[str, bool]) -> tuple[str, ...]:
-    """The dotted names a file may be imported as: by its packages, and by its path from `root`.
+    """The dotted names a file may be imported as; the first is the one it is analysed under.
 
-    `app/db.py` in a package `app` is `app.db`; a file in a directory without
-    `__init__.py` (a namespace package) is also known by its path from the
-    project root, without a leading `src/`.
+    In a regular package (`__init__.py` files) the name follows the packages:
+    `src/app/db.py` is `app.db`. Outside one (a script, or a namespace package
+    without `__init__.py`) it is the path from the project root without a
+    leading `src/`: `services/orders.py` is `services.orders`. Both names are
+    returned when they differ, so imports written either way are understood.
+    A package's `__init__.py` is named after its package.
     """
     absolute = os.path.abspath(path)
     directory, file_name = os.path.split(absolute)
     stem = os.path.splitext(file_name)[0]
+    in_package = _is_package(directory, package_dirs)
     parts = [] if stem == "__init__" else [stem]
     while _is_package(directory, package_dirs):
         directory, package = os.path.split(directory)
         parts.insert(0, package)
-    names = [".".join(parts) or os.path.basename(os.path.dirname(absolute))]
+    by_package = ".".join(parts) or stem
+    names = [by_package]
     relative = relative_to_root(absolute, root)
     if not os.path.isabs(relative):
         components = os.path.splitext(relative)[0].split("/")
@@ -353,8 +364,8 @@ def module_names(path: str, root: str, package_dirs: dict[str, bool]) -> tuple[s
         if components[-1] == "__init__" and len(components) > 1:
             components = components[:-1]
         by_path = ".".join(components)
-        if by_path not in names:
-            names.append(by_path)
+        if by_path != by_package:
+            names.insert(len(names) if in_package else 0, by_path)
     return tuple(names)
 
 
@@ -373,7 +384,10 @@ _IMPORT = re.compile(
 
 
 def imported_modules(text: str, module: str) -> tuple[str, ...]:
-    """Every module `text` may import, with their parent packages, sorted.
+    """Every module `text` (the source of `module`) may import, with their parents, sorted.
+
+    A package's `__init__.py` is `module` = `pkg.__init__`, so that relative
+    imports resolve from the package itself.
 
     Over-approximates on purpose (`from a import b` yields `a` and `a.b`, and
     text in strings counts): the cache must never miss a dependency.
