@@ -176,7 +176,12 @@ def test_guard_option_fails_a_test_whose_business_code_commits(
     result = project.runpytest("--sessionsafe-guard", "--tb=short")
 
     result.assert_outcomes(passed=1, failed=1)
-    result.stdout.fnmatch_lines(["*conftest.py:*: in add_note*", "*CommitInsideUnitOfWork*"])
+    result.stdout.fnmatch_lines(
+        [
+            "*CommitInsideUnitOfWork: session.commit() was called inside a unit of work at "
+            "*conftest.py:*"
+        ]
+    )
     assert notes.count() == 0
 
 
@@ -223,7 +228,9 @@ def test_guard_catches_a_commit_error_the_business_code_swallowed(
     result = project.runpytest()
 
     result.assert_outcomes(passed=1, errors=1)
-    result.stdout.fnmatch_lines(["*ERROR at teardown of test_swallows*"])
+    result.stdout.fnmatch_lines(
+        ["*ERROR at teardown of test_swallows*", "*at *conftest.py:*, and the CommitInside*caught*"]
+    )
 
 
 @SQLITE_ONLY
