@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Literal
 
+from sessionsafe.lint.config import Settings
 from sessionsafe.lint.demo import Demo, Program, program_file_name, recorded_output
+from sessionsafe.lint.engine import check_source
 from sessionsafe.lint.rule import Rule
 from sessionsafe.lint.rules import ALL_RULES
 
@@ -134,15 +136,36 @@ def _demo_sections(code: str, demo: Demo, observe: Observer) -> list[Section]:
 
 
 def _linter_sections(rule: type[Rule], sections: dict[str, str]) -> list[Section]:
-    """What the linter flags, after the demo: the rule's own words and limits."""
-    blocks = [Block("text", sections.get("What it does", rule.summary()))]
-    blocks.append(Block("text", f"Message: {rule.message}. Fix: {rule.help}."))
-    if rule.bad:
-        blocks.append(Block("code", example_source(rule.bad[0])))
+    """What the linter flags, after the demo: the rule's words, and its findings on the programs."""
+    assert rule.demo is not None
+    blocks = [
+        Block("text", sections.get("What it does", rule.summary())),
+        Block("output", _check_transcript(rule.demo)),
+        Block("note", "The linter's real findings on the broken and the fixed program."),
+    ]
     result = [Section(f"What `sessionsafe check` flags ({rule.code})", tuple(blocks))]
     if "Known limits" in sections:
         result.append(Section("Known limits", (Block("text", sections["Known limits"]),)))
     return result
+
+
+def _check_transcript(demo: Demo) -> str:
+    """`sessionsafe check broken.py fixed.py` as it prints, one line per finding plus its help."""
+    settings = Settings(enabled=frozenset(rule.code for rule in ALL_RULES))
+    lines = ["$ sessionsafe check broken.py fixed.py"]
+    count = 0
+    for key in ("broken", "fixed"):
+        program: Program = getattr(demo, key)
+        name = program_file_name(key)
+        for finding in check_source(program.source, name, settings):
+            count += 1
+            lines.append(
+                f"{name}:{finding.line}:{finding.column}: {finding.code} {finding.message}"
+            )
+            if finding.help:
+                lines.append(f"  = help: {finding.help}")
+    lines.append(f"Found {count} finding{'s' if count != 1 else ''}.")
+    return "\n".join(lines)
 
 
 def _reference_sections(rule: type[Rule], sections: dict[str, str]) -> list[Section]:
