@@ -263,3 +263,19 @@ def test_missing_database_url_explains_how_to_configure_it(pytester: pytest.Pyte
 
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*--sessionsafe-db-url=URL*sessionsafe_db_url*"])
+
+
+def test_plugin_is_not_loaded_unless_a_project_asks_for_it(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import sys
+
+        def test_nothing_imported():
+            assert "sessionsafe.pytest_plugin" not in sys.modules
+            assert "sqlalchemy" not in sys.modules
+        """
+    )
+
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+
+    result.assert_outcomes(passed=1)
