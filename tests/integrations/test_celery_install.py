@@ -117,3 +117,27 @@ def test_install_twice_is_refused() -> None:
 
     with pytest.raises(RuntimeError, match="once per app"):
         install(app, sessionmaker())
+
+
+def test_task_called_directly_inside_a_task_gets_its_own_unit(
+    engine: Engine, database: Database
+) -> None:
+    app = eager_app()
+    install(app, sessionmaker(engine))
+
+    @app.task(shared=False)
+    def create(email: str) -> None:
+        current_session().execute(database.items.insert().values(email=email, owner_id=1))
+
+    @app.task(shared=False)
+    def create_both(email: str) -> bool:
+        outer = current_session()
+        create(f"inner-{email}")  # committed by its own unit when it returns
+        outer.execute(database.items.insert().values(email=email, owner_id=1))
+        return current_session() is outer
+
+    result = create_both.apply(args=("outer@example.com",))
+
+    assert result.state == "SUCCESS"
+    assert result.result is True
+    assert database.stored_emails() == ["inner-outer@example.com", "outer@example.com"]
