@@ -62,6 +62,8 @@ def record(event: RuntimeEvent, error: BaseException | None = None) -> None:
     field = _FIELD_OF_EVENT[event]
     with _lock:
         _counts[field] += 1
+    if not _observers:
+        return
     for observer in tuple(_observers):
         try:
             observer(event, error)

@@ -85,7 +85,8 @@ class SessionState:
         self.owner_finishing = False
         self.user_committing = False
         self.violation = None
-        self.errors = []
+        if self.errors:
+            self.errors = []
 
 
 def state_of(session: Session) -> SessionState | None:

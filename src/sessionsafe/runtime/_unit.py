@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from sessionsafe.runtime._frames import caller_location
 from sessionsafe.runtime._observe import RuntimeEvent, logger, record
-from sessionsafe.runtime._state import GUARD_POLICIES, GuardPolicy, SessionState, ensure_state
+from sessionsafe.runtime._state import GUARD_POLICIES, GuardPolicy, ensure_state
 from sessionsafe.runtime.errors import (
     CommitInsideUnitOfWork,
     SessionSafeError,
@@ -75,16 +75,18 @@ class _Core:
             record(RuntimeEvent.SWALLOWED_ERROR, error)
             raise error from errors[0].error
 
-    def _start_owner_operation(self) -> SessionState:
-        state = self._state
-        state.owner_finishing = True
-        vars(self._sync_session).pop("commit", None)
-        return state
+    def _start_owner_operation(self) -> None:
+        self._state.owner_finishing = True
+        self._restore_commit()
 
     def _finish(self) -> None:
         self._finished = True
+        self._restore_commit()
         self._state.leave_unit()
-        vars(self._sync_session).pop("commit", None)
+
+    def _restore_commit(self) -> None:
+        if self._state.policy == "flush":
+            vars(self._sync_session).pop("commit", None)
 
     @staticmethod
     def _log_failed_rollback(rollback_error: BaseException, cause: BaseException | None) -> None:
