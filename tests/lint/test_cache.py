@@ -15,7 +15,7 @@ from sessionsafe.lint.config import (
     default_settings,
     resolve_settings,
 )
-from sessionsafe.lint.runner import Report, _result_key, _Source, check_paths
+from sessionsafe.lint.runner import Report, _ModuleResolver, _result_key, _Source, check_paths
 
 SESSION_CODE = "from app.db import SessionLocal\n\ndef handler(session):\n    session.add(1)\n"
 
@@ -115,10 +115,10 @@ def test_a_changed_summary_of_an_imported_module_changes_the_key() -> None:
     after_other_changed = ProjectIndex(
         {"app.db": ModuleSummary("app.db"), "app.other": ModuleSummary("y")}
     )
-    key = _result_key(source, imports, before, {})
-    assert _result_key(source, imports, after_import_changed, {}) != key
-    assert _result_key(source, imports, after_other_changed, {}) == key
-    assert _result_key(source, imports, ProjectIndex(), {}) != key
+    key = _result_key(source, imports, _ModuleResolver(before))
+    assert _result_key(source, imports, _ModuleResolver(after_import_changed)) != key
+    assert _result_key(source, imports, _ModuleResolver(after_other_changed)) == key
+    assert _result_key(source, imports, _ModuleResolver(ProjectIndex())) != key
 
 
 def test_the_settings_fingerprint_is_stable_across_processes() -> None:

@@ -265,3 +265,34 @@ def test_findings_are_sorted_by_path_line_and_column(tmp_path: Path) -> None:
         (tmp_path / name).write_text("session = (\n")
     diagnostics: tuple[Diagnostic, ...] = run(tmp_path).diagnostics
     assert [Path(d.path).name for d in diagnostics] == ["a.py", "b.py", "c.py"]
+
+
+PROJECTS = CASES / "projects"
+_MARKER = re.compile(r"#\s*error:\s*(?P<codes>SES\d{3}(?:\s*,\s*SES\d{3})*)")
+
+
+def _marked(root: Path) -> list[tuple[str, int, str]]:
+    marked = []
+    for path in sorted(root.rglob("*.py")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for number, line in enumerate(lines, start=1):
+            for match in _MARKER.finditer(line):
+                for code in match.group("codes").split(","):
+                    if code.strip() in {rule.code for rule in ALL_RULES}:
+                        marked.append((path.relative_to(root).as_posix(), number, code.strip()))
+    return sorted(marked)
+
+
+@pytest.mark.parametrize(
+    "root",
+    sorted(path for path in PROJECTS.iterdir() if path.is_dir()) if PROJECTS.exists() else [],
+    ids=lambda path: path.name,
+)
+def test_the_runner_finds_exactly_the_marked_findings_of_each_cross_file_project(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Discovery, the pre-filter and the import-driven project pass miss nothing the index needs."""
+    monkeypatch.chdir(root)
+    report = check_paths(["."], default_settings(str(root)), use_cache=False)
+    found = sorted((Path(d.path).as_posix(), d.line, d.code) for d in report.diagnostics)
+    assert found == _marked(root)

@@ -1,10 +1,11 @@
 """The per-file cache in `.sessionsafe_cache/`, so an unchanged project is checked instantly.
 
-One file per (tool version, settings fingerprint) holds two tables, both
+One file per (tool version, settings fingerprint) holds three tables, all
 keyed by path:
 
-- summaries: content hash -> the module's project summary and the modules it
-  imports (the project pass is skipped for unchanged files);
+- imports: content hash -> the modules the file may import (read from its text);
+- summaries: content hash -> the module's project summary (the project pass
+  skips unchanged files);
 - results: a key made of the content hash, the module name and the summaries
   of the project modules the file imports -> its findings. Editing a module's
   body re-analyses that module; changing what it exports (a session factory,
@@ -28,6 +29,8 @@ from sessionsafe.lint.analysis.project import ModuleSummary
 from sessionsafe.lint.diagnostics import Diagnostic
 
 CACHE_DIRECTORY = ".sessionsafe_cache"
+#: Bumped whenever the tables change shape, so an older file is simply not read.
+_FORMAT = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +39,12 @@ class SummaryEntry:
     module: str
     #: None when the file does not parse.
     summary: ModuleSummary | None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportsEntry:
+    content_hash: str
+    module: str
     imports: tuple[str, ...]
 
 
@@ -47,6 +56,7 @@ class ResultEntry:
 
 @dataclass(slots=True)
 class _Tables:
+    imports: dict[str, ImportsEntry] = field(default_factory=dict)
     summaries: dict[str, SummaryEntry] = field(default_factory=dict)
     results: dict[str, ResultEntry] = field(default_factory=dict)
 
@@ -67,7 +77,7 @@ class Cache:
     @classmethod
     def open(cls, root: str, settings_fingerprint: str) -> Cache:
         """The cache of the project at `root` for these settings (empty if none yet)."""
-        file = Path(root, CACHE_DIRECTORY, __version__, f"{settings_fingerprint}.pickle")
+        file = Path(root, CACHE_DIRECTORY, __version__, f"{settings_fingerprint}-{_FORMAT}.pickle")
         try:
             with open(file, "rb") as handle:
                 tables = pickle.load(handle)
@@ -76,6 +86,17 @@ class Cache:
         if not isinstance(tables, _Tables):
             tables = _Tables()
         return cls(file, tables)
+
+    def imports(self, path: str, content_hash: str, module: str) -> tuple[str, ...] | None:
+        entry = self._tables.imports.get(path)
+        if entry is None or entry.content_hash != content_hash or entry.module != module:
+            return None
+        return entry.imports
+
+    def store_imports(self, path: str, entry: ImportsEntry) -> None:
+        if self._file is not None:
+            self._tables.imports[path] = entry
+            self._dirty = True
 
     def summary(self, path: str, content_hash: str, module: str) -> SummaryEntry | None:
         entry = self._tables.summaries.get(path)

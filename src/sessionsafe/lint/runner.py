@@ -4,11 +4,15 @@
 
 1. discover the files (`_discovery`), read and decode them; a file that cannot
    be read or decoded gets its SES90x finding;
-2. project pass: every file passing the text pre-filter is parsed and
-   summarised (`summarize_module`), and the summaries make the `ProjectIndex`;
-3. check pass: every file passing the pre-filter (now also looking for the
-   names the index exports) is analysed with `check_source`;
-4. apply `per-file-ignores` and sort.
+2. pre-filter: the files whose text may contain session code (`_prefilter`)
+   are the candidates; their imports are read from the text;
+3. project pass: the modules those candidates import, and the modules those
+   import in turn, are parsed and summarised (`summarize_module`) into the
+   `ProjectIndex`. A module nobody imports is never looked up in the index, so
+   it is not summarised, and a candidate nobody imports is parsed only once;
+4. check pass: every candidate (plus any file naming something the index
+   exports) is analysed with `check_source`;
+5. apply `per-file-ignores` and sort.
 
 Both passes use the cache, and run in worker processes when there is enough
 work to pay for starting them; small inputs (pre-commit's usual few files)
@@ -30,7 +34,7 @@ from sessionsafe.lint import _file_errors
 from sessionsafe.lint._discovery import discover
 from sessionsafe.lint._prefilter import BASE_MARKERS, markers_for, may_contain_session_code
 from sessionsafe.lint.analysis.project import ModuleSummary, ProjectIndex, summarize_module
-from sessionsafe.lint.cache import Cache, SummaryEntry
+from sessionsafe.lint.cache import Cache, ImportsEntry, SummaryEntry
 from sessionsafe.lint.config import Settings, relative_to_root
 from sessionsafe.lint.diagnostics import Diagnostic
 from sessionsafe.lint.engine import check_source
@@ -100,9 +104,13 @@ def check_paths(
         else:
             sources.append(loaded)
     cache = Cache.open(settings.root, settings.fingerprint()) if use_cache else Cache.disabled()
+    imports = _Imports(cache)
+    candidates = [s for s in sources if may_contain_session_code(s.text, BASE_MARKERS)]
+    needed = _imported_by(candidates, sources, imports)
     with _Workers(jobs or os.cpu_count() or 1) as workers:
-        project = _project_pass(sources, settings, cache, workers, progress)
-        report = _check_pass(sources, settings, project, cache, workers, progress)
+        project = _project_pass(needed, sources, settings, cache, workers, progress)
+        to_check = candidates + _naming_exports(sources, candidates, settings, project.index)
+        report = _check_pass(to_check, settings, project, imports, cache, workers, progress)
     cache.save()
     found.extend(report.diagnostics)
     kept = [d for d in found if _reported(d, settings)]
@@ -142,13 +150,71 @@ def _load(path: str, root: str, package_dirs: dict[str, bool]) -> _Source | Diag
 @dataclass(frozen=True, slots=True)
 class _Project:
     index: ProjectIndex
-    #: path -> summary entry, for the files of the project pass.
-    entries: dict[str, SummaryEntry]
     #: Trees parsed by the project pass in this process, reused by the check pass.
     trees: dict[str, ast.Module]
 
 
+class _Imports:
+    """The modules each file may import, read from its text once and cached."""
+
+    def __init__(self, cache: Cache) -> None:
+        self._cache = cache
+        self._known: dict[str, tuple[str, ...]] = {}
+
+    def of(self, source: _Source) -> tuple[str, ...]:
+        known = self._known.get(source.path)
+        if known is not None:
+            return known
+        module = _qualified(source)
+        found = self._cache.imports(source.path, source.content_hash, module)
+        if found is None:
+            found = imported_modules(source.text, module)
+            self._cache.store_imports(source.path, ImportsEntry(source.content_hash, module, found))
+        self._known[source.path] = found
+        return found
+
+
+def _imported_by(
+    candidates: list[_Source], sources: list[_Source], imports: _Imports
+) -> list[_Source]:
+    """The files the candidates import, directly or through the files they import.
+
+    Matching is by the last component of a module name (`app.db` and
+    `src.app.db` both end in `db`), which covers every way the index may later
+    resolve an import, suffix matching included: it can only summarise too many.
+    """
+    by_last: dict[str, list[_Source]] = {}
+    for source in sources:
+        for name in source.modules:
+            by_last.setdefault(name.rpartition(".")[2], []).append(source)
+    needed: dict[str, _Source] = {}
+    pending = [name for source in candidates for name in imports.of(source)]
+    seen: set[str] = set()
+    while pending:
+        last = pending.pop().rpartition(".")[2]
+        if last in seen:
+            continue
+        seen.add(last)
+        for source in by_last.get(last, ()):
+            if source.path not in needed:
+                needed[source.path] = source
+                pending.extend(imports.of(source))
+    return [source for source in sources if source.path in needed]
+
+
+def _naming_exports(
+    sources: list[_Source], candidates: list[_Source], settings: Settings, index: ProjectIndex
+) -> list[_Source]:
+    """The non-candidates that name a session factory, session or provider the index exports."""
+    extra = markers_for(settings, index)[len(BASE_MARKERS) :]
+    if not extra:
+        return []
+    chosen = {source.path for source in candidates}
+    return [s for s in sources if s.path not in chosen and may_contain_session_code(s.text, extra)]
+
+
 def _project_pass(
+    needed: list[_Source],
     sources: list[_Source],
     settings: Settings,
     cache: Cache,
@@ -157,9 +223,7 @@ def _project_pass(
 ) -> _Project:
     entries: dict[str, SummaryEntry] = {}
     pending: list[_Source] = []
-    for source in sources:
-        if not may_contain_session_code(source.text, BASE_MARKERS):
-            continue
+    for source in needed:
         entry = cache.summary(source.path, source.content_hash, _qualified(source))
         if entry is None:
             pending.append(source)
@@ -176,7 +240,7 @@ def _project_pass(
         cache.store_summary(path, entry)
         if tree is not None:
             trees[path] = tree
-    return _Project(_build_index(sources, entries), entries, trees)
+    return _Project(_build_index(sources, entries), trees)
 
 
 def _qualified(source: _Source) -> str:
@@ -207,7 +271,7 @@ def _summarize_chunk(
         for path, text, module, content_hash in jobs:
             tree = _parse(text, path)
             summary = None if isinstance(tree, Diagnostic) else _summarize(tree, module, settings)
-            entry = SummaryEntry(content_hash, module, summary, imported_modules(text, module))
+            entry = SummaryEntry(content_hash, module, summary)
             kept = tree if keep_trees and isinstance(tree, ast.Module) else None
             results.append((path, entry, kept))
     return results
@@ -250,21 +314,17 @@ def _check_pass(
     sources: list[_Source],
     settings: Settings,
     project: _Project,
+    imports: _Imports,
     cache: Cache,
     workers: _Workers,
     progress: ProgressCallback | None,
 ) -> _Checked:
-    markers = markers_for(settings, project.index)
-    digests: dict[int, str] = {}
+    resolver = _ModuleResolver(project.index)
     found: list[Diagnostic] = []
     pending: list[tuple[_Source, str]] = []
     cached = 0
     for source in sources:
-        if not may_contain_session_code(source.text, markers):
-            continue
-        entry = project.entries.get(source.path)
-        imports = entry.imports if entry else imported_modules(source.text, _qualified(source))
-        key = _result_key(source, imports, project.index, digests)
+        key = _result_key(source, imports.of(source), resolver)
         hit = cache.result(source.path, key)
         if hit is None:
             pending.append((source, key))
@@ -283,17 +343,33 @@ def _check_pass(
     return _Checked(found, tuple(source.path for source, _ in pending), cached)
 
 
-def _result_key(
-    source: _Source, imports: tuple[str, ...], index: ProjectIndex, digests: dict[int, str]
-) -> str:
+class _ModuleResolver:
+    """Which indexed summary an imported name resolves to, as the index resolves it, memoised."""
+
+    def __init__(self, index: ProjectIndex) -> None:
+        self._index = index
+        self._last_components = {name.rpartition(".")[2] for name in index.modules}
+        self._digests: dict[str, str | None] = {}
+
+    def digest(self, name: str) -> str | None:
+        """A digest of the summary `name` resolves to, or None if it names no indexed module."""
+        if name in self._digests:
+            return self._digests[name]
+        digest = None
+        # The index matches a name only against modules with the same last component.
+        if name.rpartition(".")[2] in self._last_components:
+            found = self._index.find_module(name)
+            if found is not None:
+                digest = _digest(repr(self._index.modules[found]))
+        self._digests[name] = digest
+        return digest
+
+
+def _result_key(source: _Source, imports: tuple[str, ...], resolver: _ModuleResolver) -> str:
     parts = [source.content_hash, source.modules[0]]
     for name in imports:
-        found = index.find_module(name)
-        summary = None if found is None else index.modules[found]
-        if summary is not None:
-            digest = digests.get(id(summary))
-            if digest is None:
-                digest = digests[id(summary)] = _digest(repr(summary))
+        digest = resolver.digest(name)
+        if digest is not None:
             parts.append(f"{name}={digest}")
     return _digest("\n".join(parts))
 
@@ -392,6 +468,8 @@ def imported_modules(text: str, module: str) -> tuple[str, ...]:
     Over-approximates on purpose (`from a import b` yields `a` and `a.b`, and
     text in strings counts): the cache must never miss a dependency.
     """
+    if "\\\n" in text:
+        text = text.replace("\\\n", " ")  # backslash-continued import lines
     found: set[str] = set()
     for match in _IMPORT.finditer(text):
         if match.group("imports") is not None:
