@@ -91,7 +91,11 @@ def test_each_task_has_its_own_unit_so_duplicates_fail_alone(
     assert set(stored) == set(seed_000_events())
 
 
-@pytest.mark.parametrize("pool", ["solo", "prefork"])
+@pytest.mark.parametrize(
+    ("pool", "events_database"),
+    [("solo", "sqlite"), ("prefork", "postgresql"), ("solo", "mariadb")],
+    indirect=["events_database"],
+)
 def test_without_the_integration_one_swallowed_error_poisons_later_tasks(
     events_database: EventsDatabase, pool: str
 ) -> None:
