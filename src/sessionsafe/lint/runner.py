@@ -106,7 +106,7 @@ def check_paths(
     cache = Cache.open(settings.root, settings.fingerprint()) if use_cache else Cache.disabled()
     imports = _Imports(cache)
     candidates = [s for s in sources if may_contain_session_code(s.text, BASE_MARKERS)]
-    needed = _imported_by(candidates, sources, imports)
+    needed = _imported_by(candidates, sources, imports, settings)
     with _Workers(jobs or os.cpu_count() or 1) as workers:
         project = _project_pass(needed, sources, settings, cache, workers, progress)
         to_check = candidates + _naming_exports(sources, candidates, settings, project.index)
@@ -174,17 +174,28 @@ class _Imports:
         return found
 
 
+#: Beyond the pre-filter's markers, what a module needs to offer anything to others: a helper
+#: that closes the session it is given, or a function that always raises (a re-raise helper).
+SUMMARY_MARKERS = (*BASE_MARKERS, "close", "raise")
+
+
 def _imported_by(
-    candidates: list[_Source], sources: list[_Source], imports: _Imports
+    candidates: list[_Source], sources: list[_Source], imports: _Imports, settings: Settings
 ) -> list[_Source]:
     """The files the candidates import, directly or through the files they import.
 
     Matching is by the last component of a module name (`app.db` and
     `src.app.db` both end in `db`), which covers every way the index may later
     resolve an import, suffix matching included: it can only summarise too many.
+    A module whose summary would be empty (none of `SUMMARY_MARKERS` nor a
+    configured factory name in its text) is left out; a package's `__init__.py`
+    never is, as it may re-export what its modules define.
     """
+    markers = (*SUMMARY_MARKERS, *markers_for(settings)[len(BASE_MARKERS) :])
     by_last: dict[str, list[_Source]] = {}
     for source in sources:
+        if not source.is_package and not may_contain_session_code(source.text, markers):
+            continue
         for name in source.modules:
             by_last.setdefault(name.rpartition(".")[2], []).append(source)
     needed: dict[str, _Source] = {}
