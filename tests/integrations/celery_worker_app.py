@@ -47,6 +47,9 @@ engine = create_engine(DATABASE_URL)
 SessionLocal = sessionmaker(engine)
 # Like an app that reads settings from its database at import time: the
 # parent's pool now holds a live connection that prefork children inherit.
+# Without install()'s dispose in worker_process_init (tried with engines=[]),
+# two children share that PostgreSQL connection and the prefork replay hangs
+# until its timeout; with it, every task succeeds.
 with engine.connect() as warm_up:
     warm_up.execute(text("SELECT 1"))
 
