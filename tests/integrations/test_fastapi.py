@@ -19,6 +19,7 @@ from fastapi import Depends, FastAPI, HTTPException
 from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
@@ -79,6 +80,15 @@ def build_app(database: Database, engine: Engine, async_engine: AsyncEngine) -> 
     def create_and_commit(email: str, db: DB) -> dict[str, str]:
         db.execute(items.insert().values(email=email, owner_id=1))
         db.commit()
+        return {"email": email}
+
+    @app.post("/async/items-swallow-duplicate")
+    async def swallow_duplicate(email: str, db: AsyncDB) -> dict[str, str]:
+        try:
+            for _ in range(2):
+                await db.execute(items.insert().values(email=email, owner_id=1))
+        except IntegrityError:
+            return {"email": "duplicate ignored"}  # seed 000: no rollback
         return {"email": email}
 
     @app.get("/sync/items/stream")
@@ -176,6 +186,15 @@ def test_commit_in_business_code_is_refused_and_nothing_is_stored(
     client: httpx.Client, database: Database
 ) -> None:
     response = client.post("/sync/items-business-commit", params={"email": "ann@example.com"})
+
+    assert response.status_code == 500
+    assert database.stored_emails() == []
+
+
+def test_swallowed_database_error_returns_500_and_stores_nothing(
+    client: httpx.Client, database: Database
+) -> None:
+    response = client.post("/async/items-swallow-duplicate", params={"email": "dup@example.com"})
 
     assert response.status_code == 500
     assert database.stored_emails() == []
