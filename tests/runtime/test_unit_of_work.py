@@ -5,9 +5,11 @@ from __future__ import annotations
 import contextlib
 import logging
 import sys
+import threading
+import uuid
 
 import pytest
-from sqlalchemy import Engine, insert, select, text
+from sqlalchemy import Engine, create_engine, insert, select, text
 from sqlalchemy.exc import IntegrityError, InternalError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
@@ -19,6 +21,7 @@ from sessionsafe.runtime import (
     unit_of_work,
 )
 from tests.runtime.conftest import Backend, StatementLog, Table
+from tests.services import POSTGRES, POSTGRES_URL
 
 
 def next_line() -> str:
@@ -474,3 +477,65 @@ class TestDrivenByHand:
             session.close()
             outer.rollback()
         assert table.stored() == []
+
+
+class TestGuardEdges:
+    def test_commit_from_another_thread_is_caught(self, engine: Engine, table: Table) -> None:
+        """The guard lives in Session.info, so a commit from a worker thread is caught too."""
+        errors: list[BaseException] = []
+
+        def commit_elsewhere(session: Session) -> None:
+            try:
+                session.commit()
+            except CommitInsideUnitOfWork as error:
+                errors.append(error)
+
+        with (
+            pytest.raises(CommitInsideUnitOfWork, match="was caught"),
+            unit_of_work(engine) as session,
+        ):
+            session.add(table.model(event="a"))
+            worker = threading.Thread(target=commit_elsewhere, args=(session,))
+            worker.start()
+            worker.join(10)
+        assert [type(error) for error in errors] == [CommitInsideUnitOfWork]
+        assert table.stored() == []
+
+    def test_flush_policy_still_refuses_a_transaction_object_commit(
+        self, engine: Engine, table: Table
+    ) -> None:
+        """Only `session.commit()` can become a flush; committing the transaction object raises."""
+        with pytest.raises(CommitInsideUnitOfWork), unit_of_work(engine, guard="flush") as session:
+            session.add(table.model(event="a"))
+            transaction = session.get_transaction()
+            assert transaction is not None
+            transaction.commit()
+        assert table.stored() == []
+
+
+class TestOwnerCommitFailure:
+    def test_deferred_constraint_failing_at_commit_rolls_back_and_propagates(self) -> None:
+        """PostgreSQL checks a DEFERRED unique constraint at COMMIT: the unit re-raises it."""
+        POSTGRES.require()
+        engine = create_engine(POSTGRES_URL)
+        name = f"deferred_{uuid.uuid4().hex[:10]}"
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    f"CREATE TABLE {name} (email text, CONSTRAINT {name}_uq UNIQUE (email) "
+                    f"DEFERRABLE INITIALLY DEFERRED)"
+                )
+            )
+            connection.execute(text(f"INSERT INTO {name} VALUES ('taken')"))
+        try:
+            with pytest.raises(IntegrityError), unit_of_work(engine) as session:
+                session.execute(text(f"INSERT INTO {name} VALUES ('new')"))
+                session.execute(text(f"INSERT INTO {name} VALUES ('taken')"))  # accepted for now
+            assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+            with engine.connect() as connection:
+                stored = connection.scalars(text(f"SELECT email FROM {name} ORDER BY 1")).all()
+            assert stored == ["taken"]
+        finally:
+            with engine.begin() as connection:
+                connection.execute(text(f"DROP TABLE {name}"))
+            engine.dispose()
