@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from sessionsafe.lint.rule import Rule
+from sessionsafe.lint.rules.autoflush_disabled import AutoflushDisabled
 from sessionsafe.lint.rules.commit_in_business_logic import CommitInBusinessLogic
+from sessionsafe.lint.rules.commit_in_loop import CommitInLoop
+from sessionsafe.lint.rules.commit_inside_begin import CommitInsideBegin
 from sessionsafe.lint.rules.swallowed_session_failure import SwallowedSessionFailure
 
 ALL_RULES: tuple[type[Rule], ...] = (
     CommitInBusinessLogic,
     SwallowedSessionFailure,
+    AutoflushDisabled,
+    CommitInLoop,
+    CommitInsideBegin,
 )
 
 RULES_BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}
