@@ -6,6 +6,7 @@ import ast
 
 from sessionsafe.lint.analysis import transactions
 from sessionsafe.lint.analysis.names import dotted_name
+from sessionsafe.lint.demo import Demo, Outcome, Program
 from sessionsafe.lint.rule import Rule
 
 
@@ -79,6 +80,165 @@ class AutoflushDisabled(Rule):
                 order = Order(customer=customer)
                 order.lines = [Line(**line) for line in lines]
             session.add(order)
+        """,
+    )
+    demo = Demo(
+        mental_model="""
+            Autoflush is what makes a session's queries see the changes you have made but not yet
+            committed: before each query, pending objects are sent to the database inside the
+            open transaction. Turn it off and your queries read a database that does not contain
+            your own work, so every "does it already exist?" check can be wrong.
+        """,
+        setup="""
+            A newsletter import subscribes a list of addresses and skips the ones already
+            subscribed. The session factory was configured with `autoflush=False` (often copied
+            from an old tutorial, or added to silence an early `IntegrityError`). The list contains
+            `ada@example.com` twice.
+        """,
+        broken=Program(
+            source="""
+                import os
+
+                from sqlalchemy import String, create_engine, select
+                from sqlalchemy.orm import (
+                    DeclarativeBase,
+                    Mapped,
+                    Session,
+                    mapped_column,
+                    sessionmaker,
+                )
+
+                DATABASE_URL = os.environ.get("SESSIONSAFE_DEMO_URL", "sqlite:///:memory:")
+
+
+                class Base(DeclarativeBase):
+                    pass
+
+
+                class Subscriber(Base):
+                    __tablename__ = "subscribers"
+                    id: Mapped[int] = mapped_column(primary_key=True)
+                    email: Mapped[str] = mapped_column(String(100))
+
+
+                def subscribe(session: Session, email: str) -> None:
+                    already = session.scalars(
+                        select(Subscriber).where(Subscriber.email == email)
+                    ).first()
+                    if already is None:
+                        session.add(Subscriber(email=email))
+
+
+                def main() -> None:
+                    engine = create_engine(DATABASE_URL)
+                    Base.metadata.create_all(engine)
+                    SessionLocal = sessionmaker(engine, autoflush=False)
+                    with SessionLocal() as session:
+                        for email in [
+                            "ada@example.com",
+                            "bob@example.com",
+                            "ada@example.com",
+                        ]:
+                            subscribe(session, email)
+                        session.commit()
+                        stored = session.scalars(
+                            select(Subscriber.email).order_by(Subscriber.email)
+                        ).all()
+                        print("rows stored:", stored)
+
+
+                if __name__ == "__main__":
+                    main()
+            """,
+            outcome=Outcome(rows=("ada@example.com", "ada@example.com", "bob@example.com")),
+        ),
+        fixed=Program(
+            source="""
+                import os
+
+                from sqlalchemy import String, create_engine, select
+                from sqlalchemy.orm import (
+                    DeclarativeBase,
+                    Mapped,
+                    Session,
+                    mapped_column,
+                    sessionmaker,
+                )
+
+                DATABASE_URL = os.environ.get("SESSIONSAFE_DEMO_URL", "sqlite:///:memory:")
+
+
+                class Base(DeclarativeBase):
+                    pass
+
+
+                class Subscriber(Base):
+                    __tablename__ = "subscribers"
+                    id: Mapped[int] = mapped_column(primary_key=True)
+                    email: Mapped[str] = mapped_column(String(100))
+
+
+                def subscribe(session: Session, email: str) -> None:
+                    already = session.scalars(
+                        select(Subscriber).where(Subscriber.email == email)
+                    ).first()
+                    if already is None:
+                        session.add(Subscriber(email=email))
+
+
+                def main() -> None:
+                    engine = create_engine(DATABASE_URL)
+                    Base.metadata.create_all(engine)
+                    # autoflush stays on: queries see the rows added before them
+                    SessionLocal = sessionmaker(engine)
+                    with SessionLocal() as session:
+                        for email in [
+                            "ada@example.com",
+                            "bob@example.com",
+                            "ada@example.com",
+                        ]:
+                            subscribe(session, email)
+                        session.commit()
+                        stored = session.scalars(
+                            select(Subscriber.email).order_by(Subscriber.email)
+                        ).all()
+                        print("rows stored:", stored)
+
+
+                if __name__ == "__main__":
+                    main()
+            """,
+            outcome=Outcome(rows=("ada@example.com", "bob@example.com")),
+        ),
+        why="""
+            `session.add()` only records the object in the session; the `INSERT` is sent at the
+            next flush. With autoflush on, SQLAlchemy flushes before every query, so the second
+            lookup of `ada@example.com` finds the row added a moment earlier, inside the same
+            transaction. With `autoflush=False` the query runs against the database as it was, the
+            pending object is invisible, the check says "not subscribed", and a second row is
+            added. The commit then stores both.
+
+            The same mismatch breaks counts, uniqueness checks, relationship loads and anything
+            that reads what it just wrote. Tests that build the session differently from
+            production (or flush by hand) hide it.
+        """,
+        in_production="""
+            A billing service disabled autoflush "for performance". Its invoice job looked up
+            whether a customer already had an invoice line for the month before adding one. When
+            one customer appeared twice in the same batch, the lookup missed the pending line: 312
+            customers were charged twice in one month's run, refunded by hand over a week.
+        """,
+        takeaway="""
+            Leave autoflush on. When one block really must not flush early (building an object
+            graph that is incomplete for a moment), use a scoped `with session.no_autoflush:` block
+            for just that code.
+        """,
+        prevention="""
+            - `sessionsafe check` flags `autoflush=False` on `Session`, `sessionmaker`,
+              `async_sessionmaker`, `scoped_session` and Flask-SQLAlchemy `session_options`, and a
+              lasting `session.autoflush = False`.
+            - `sessionsafe.runtime.unit_of_work(factory)` works with the factory's own settings,
+              so keeping autoflush on costs nothing extra: the unit still commits once at the end.
         """,
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 
 from sessionsafe.lint.analysis import transactions
+from sessionsafe.lint.demo import Demo, Outcome, Program
 from sessionsafe.lint.rule import Rule
 
 
@@ -87,6 +88,143 @@ class CommitInLoop(Rule):
                         break
                     except OperationalError:
                         session.rollback()
+        """,
+    )
+    demo = Demo(
+        mental_model="""
+            Every `commit()` ends a transaction, so a commit inside a loop turns one batch into as
+            many separate transactions as there are items. When item 3 fails, items 1 and 2 are
+            already permanent, and the batch can neither be rolled back nor safely re-run.
+        """,
+        setup="""
+            A job imports a file of orders. It opens one session, adds each order and commits it
+            right away. The third line of the file has a malformed amount (`12,50`).
+        """,
+        broken=Program(
+            source="""
+                import os
+
+                from sqlalchemy import Engine, String, create_engine, select
+                from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+                DATABASE_URL = os.environ.get("SESSIONSAFE_DEMO_URL", "sqlite:///:memory:")
+
+
+                class Base(DeclarativeBase):
+                    pass
+
+
+                class Order(Base):
+                    __tablename__ = "orders"
+                    id: Mapped[int] = mapped_column(primary_key=True)
+                    reference: Mapped[str] = mapped_column(String(20))
+                    amount_cents: Mapped[int]
+
+
+                def import_orders(engine: Engine, lines: list[str]) -> None:
+                    with Session(engine) as session:
+                        for line in lines:
+                            reference, amount = line.split(";")
+                            session.add(
+                                Order(reference=reference, amount_cents=int(amount))
+                            )
+                            session.commit()
+
+
+                def main() -> None:
+                    engine = create_engine(DATABASE_URL)
+                    Base.metadata.create_all(engine)
+                    batch = ["A-1;1200", "A-2;800", "A-3;12,50", "A-4;300"]
+                    try:
+                        import_orders(engine, batch)
+                    except ValueError as error:
+                        print(f"import failed: {error}")
+                    with Session(engine) as session:
+                        references = session.scalars(select(Order.reference))
+                        print("rows stored:", references.all())
+
+
+                if __name__ == "__main__":
+                    main()
+            """,
+            outcome=Outcome(rows=("A-1", "A-2")),
+        ),
+        fixed=Program(
+            source="""
+                import os
+
+                from sqlalchemy import Engine, String, create_engine, select
+                from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+                DATABASE_URL = os.environ.get("SESSIONSAFE_DEMO_URL", "sqlite:///:memory:")
+
+
+                class Base(DeclarativeBase):
+                    pass
+
+
+                class Order(Base):
+                    __tablename__ = "orders"
+                    id: Mapped[int] = mapped_column(primary_key=True)
+                    reference: Mapped[str] = mapped_column(String(20))
+                    amount_cents: Mapped[int]
+
+
+                def import_orders(engine: Engine, lines: list[str]) -> None:
+                    with Session(engine) as session:
+                        for line in lines:
+                            reference, amount = line.split(";")
+                            session.add(
+                                Order(reference=reference, amount_cents=int(amount))
+                            )
+                        session.commit()  # one transaction: all of the batch or none
+
+
+                def main() -> None:
+                    engine = create_engine(DATABASE_URL)
+                    Base.metadata.create_all(engine)
+                    batch = ["A-1;1200", "A-2;800", "A-3;12,50", "A-4;300"]
+                    try:
+                        import_orders(engine, batch)
+                    except ValueError as error:
+                        print(f"import failed: {error}")
+                    with Session(engine) as session:
+                        references = session.scalars(select(Order.reference))
+                        print("rows stored:", references.all())
+
+
+                if __name__ == "__main__":
+                    main()
+            """,
+            outcome=Outcome(rows=()),
+        ),
+        why="""
+            `commit()` makes everything flushed so far permanent and starts a new transaction on
+            the next statement. The `with Session(...)` block can roll back only the transaction
+            that is open when the error arrives: the one for the failing line. The earlier lines
+            are gone from its reach. The job has now imported half a file, and running it again
+            imports the first half twice.
+
+            Committing per item is also slow: each `COMMIT` waits for the database to make the
+            write durable (an `fsync`), so a loop of small transactions is often ten to a hundred
+            times slower than one transaction for the batch.
+        """,
+        in_production="""
+            A nightly import of 120,000 orders committed after each row. At row 80,412 a supplier
+            sent a price with a comma decimal separator; the job crashed with 80,411 orders
+            stored. The on-call engineer fixed the file and re-ran the job, which imported those
+            80,411 orders a second time; finance found the duplicates in the monthly report.
+        """,
+        takeaway="""
+            Commit once, after the loop. If a batch is too big for one transaction, commit at
+            explicit checkpoints and record how far the batch got, so a re-run can resume instead
+            of repeating.
+        """,
+        prevention="""
+            - `sessionsafe.runtime.unit_of_work(factory)` commits once when the block ends; its
+              commit guard raises `CommitInsideUnitOfWork` when code inside the block commits.
+            - `run_in_transaction(factory, fn)` re-runs the whole unit of work on a serialization
+              failure or deadlock, which is only safe because nothing inside it committed early.
         """,
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 
 from sessionsafe.lint.analysis import transactions
+from sessionsafe.lint.demo import Demo, Outcome, Program
 from sessionsafe.lint.rule import Rule
 
 _ENDING_METHODS = frozenset({"commit", "rollback"})
@@ -95,6 +96,187 @@ class CommitInsideBegin(Rule):
                         savepoint.commit()
                     except ValueError:
                         savepoint.rollback()
+        """,
+    )
+    demo = Demo(
+        mental_model="""
+            `with factory.begin() as session:` (or `with session.begin():`) already owns the
+            transaction: it commits when the block ends and rolls back if the block raises. A
+            `commit()` inside the block ends that transaction early for good, and the rest of the
+            block runs outside any transaction the block can still control.
+        """,
+        setup="""
+            Opening an account creates the account and a first ledger entry for the deposit. The
+            code runs inside `SessionLocal.begin()` and calls `session.commit()` after adding the
+            account, "to get the account id" for the ledger entry.
+        """,
+        broken=Program(
+            source="""
+                import os
+
+                from sqlalchemy import ForeignKey, String, create_engine, select
+                from sqlalchemy.exc import InvalidRequestError
+                from sqlalchemy.orm import (
+                    DeclarativeBase,
+                    Mapped,
+                    mapped_column,
+                    sessionmaker,
+                )
+
+                engine = create_engine(
+                    os.environ.get("SESSIONSAFE_DEMO_URL", "sqlite:///:memory:")
+                )
+                SessionLocal = sessionmaker(engine)
+
+
+                class Base(DeclarativeBase):
+                    pass
+
+
+                class Account(Base):
+                    __tablename__ = "accounts"
+                    id: Mapped[int] = mapped_column(primary_key=True)
+                    owner: Mapped[str] = mapped_column(String(50))
+
+
+                class Ledger(Base):
+                    __tablename__ = "ledger"
+                    id: Mapped[int] = mapped_column(primary_key=True)
+                    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+                    amount_cents: Mapped[int]
+
+
+                def open_account(owner: str, deposit_cents: int) -> None:
+                    with SessionLocal.begin() as session:
+                        account = Account(owner=owner)
+                        session.add(account)
+                        session.commit()  # to get account.id
+                        session.add(
+                            Ledger(account_id=account.id, amount_cents=deposit_cents)
+                        )
+
+
+                def main() -> None:
+                    Base.metadata.create_all(engine)
+                    try:
+                        open_account("ada", deposit_cents=5000)
+                    except InvalidRequestError as error:
+                        print(f"open_account failed: {type(error).__name__}: {error}")
+                    with SessionLocal() as session:
+                        accounts = [
+                            f"account {owner}"
+                            for owner in session.scalars(select(Account.owner))
+                        ]
+                        entries = [
+                            f"ledger {cents}"
+                            for cents in session.scalars(select(Ledger.amount_cents))
+                        ]
+                        print("rows stored:", accounts + entries)
+
+
+                if __name__ == "__main__":
+                    main()
+            """,
+            outcome=Outcome(rows=("account ada",)),
+        ),
+        fixed=Program(
+            source="""
+                import os
+
+                from sqlalchemy import ForeignKey, String, create_engine, select
+                from sqlalchemy.exc import InvalidRequestError
+                from sqlalchemy.orm import (
+                    DeclarativeBase,
+                    Mapped,
+                    mapped_column,
+                    sessionmaker,
+                )
+
+                engine = create_engine(
+                    os.environ.get("SESSIONSAFE_DEMO_URL", "sqlite:///:memory:")
+                )
+                SessionLocal = sessionmaker(engine)
+
+
+                class Base(DeclarativeBase):
+                    pass
+
+
+                class Account(Base):
+                    __tablename__ = "accounts"
+                    id: Mapped[int] = mapped_column(primary_key=True)
+                    owner: Mapped[str] = mapped_column(String(50))
+
+
+                class Ledger(Base):
+                    __tablename__ = "ledger"
+                    id: Mapped[int] = mapped_column(primary_key=True)
+                    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+                    amount_cents: Mapped[int]
+
+
+                def open_account(owner: str, deposit_cents: int) -> None:
+                    with SessionLocal.begin() as session:
+                        account = Account(owner=owner)
+                        session.add(account)
+                        session.flush()  # sends the INSERT and sets account.id
+                        session.add(
+                            Ledger(account_id=account.id, amount_cents=deposit_cents)
+                        )
+
+
+                def main() -> None:
+                    Base.metadata.create_all(engine)
+                    try:
+                        open_account("ada", deposit_cents=5000)
+                    except InvalidRequestError as error:
+                        print(f"open_account failed: {type(error).__name__}: {error}")
+                    with SessionLocal() as session:
+                        accounts = [
+                            f"account {owner}"
+                            for owner in session.scalars(select(Account.owner))
+                        ]
+                        entries = [
+                            f"ledger {cents}"
+                            for cents in session.scalars(select(Ledger.amount_cents))
+                        ]
+                        print("rows stored:", accounts + entries)
+
+
+                if __name__ == "__main__":
+                    main()
+            """,
+            outcome=Outcome(rows=("account ada", "ledger 5000")),
+        ),
+        why="""
+            SQLAlchemy allows `commit()` inside a `begin()` block: the commit is real, the
+            account is permanent and visible to other connections at once. The block's
+            transaction is now closed, so the next statement in the block (here the ledger
+            entry's flush at the end) raises `InvalidRequestError: Can't operate on closed
+            transaction inside context manager`. If anything else in the block raises after the
+            inner commit, the block's rollback cannot undo the account either. Either way the
+            account exists without its deposit.
+
+            The id was never a reason to commit: `session.flush()` sends the INSERT and fills in
+            `account.id` inside the same transaction.
+        """,
+        in_production="""
+            A payments service added `session.commit()` inside a `begin()` block during a bug hunt
+            and shipped it. For the next six hours every account opening stored the account and
+            then failed with `InvalidRequestError`; 4,100 customers saw "account opening failed"
+            although their account existed with a zero balance, and each retry hit "owner
+            already has an account".
+        """,
+        takeaway="""
+            Inside a `begin()` block, never call `commit()` or `rollback()`: use `flush()` to send
+            SQL early, `begin_nested()` for a part that may fail, and let the block end the
+            transaction.
+        """,
+        prevention="""
+            - `sessionsafe.runtime.unit_of_work(factory)` installs a commit guard: a `commit()` or
+              `rollback()` inside the unit raises `CommitInsideUnitOfWork` (or, with
+              `guard="flush"`, becomes a `flush()`), and the unit rolls back as one transaction.
+              Savepoints from `begin_nested()` stay allowed.
         """,
     )
 
