@@ -1,15 +1,16 @@
 """What does `unit_of_work` (guard on) cost next to a hand-written `with factory.begin()`?
 
 Usage:
-    python bench/runtime_overhead.py [--repeat N] [--sqlite-transactions N]
+    python bench/runtime_overhead.py [--rounds N] [--sqlite-transactions N]
                                      [--postgres-transactions N] [--postgres-url URL]
 
 Each transaction inserts one ORM row. For each backend (in-memory SQLite, then
-PostgreSQL if reachable) the two variants run as batches, alternating round
-after round (the first variant of each round also alternates), so that machine
-noise spreads over both. It prints, per variant, the median time per
-transaction and the min-max over rounds, then the ratio of the medians against
-the targets of issue 4 (<= 1.05 on SQLite, <= 1.02 on PostgreSQL).
+PostgreSQL if reachable) every round runs one batch of each variant back to
+back, rotating their order from round to round. It prints, per variant, the
+median wall-clock and CPU time per transaction (and the wall-clock min-max),
+then the median of the per-round ratios (each pair ran back to back, so slow
+changes in machine load cancel out) with its interquartile range, against the
+targets of issue 4 (<= 1.05 on SQLite, <= 1.02 on PostgreSQL).
 
 Importing `sessionsafe.runtime` registers class-level listeners that every
 session pays for, with or without a unit of work. So a third variant,
@@ -57,26 +58,20 @@ def make_model(table_name: str) -> Any:
     )
 
 
-def time_begin_blocks(factory: sessionmaker[Any], model: Any, count: int) -> float:
-    """Seconds for `count` hand-written `with factory.begin()` one-row transactions."""
-    gc.collect()
-    start = time.perf_counter()
+def time_begin_blocks(factory: sessionmaker[Any], model: Any, count: int) -> None:
+    """`count` hand-written `with factory.begin()` one-row transactions."""
     for value in range(count):
         with factory.begin() as session:
             session.add(model(value=value))
-    return time.perf_counter() - start
 
 
-def time_units(factory: sessionmaker[Any], model: Any, count: int) -> float:
-    """Seconds for `count` `unit_of_work` one-row transactions (guard="raise")."""
+def time_units(factory: sessionmaker[Any], model: Any, count: int) -> None:
+    """`count` `unit_of_work` one-row transactions (guard="raise")."""
     from sessionsafe.runtime import unit_of_work
 
-    gc.collect()
-    start = time.perf_counter()
     for value in range(count):
         with unit_of_work(factory) as session:
             session.add(model(value=value))
-    return time.perf_counter() - start
 
 
 @contextlib.contextmanager
@@ -106,63 +101,88 @@ def sessionsafe_listeners_removed() -> Iterator[None]:
 
 def time_begin_blocks_without_sessionsafe(
     factory: sessionmaker[Any], model: Any, count: int
-) -> float:
+) -> None:
     with sessionsafe_listeners_removed():
-        return time_begin_blocks(factory, model, count)
+        time_begin_blocks(factory, model, count)
 
 
 @dataclass
 class Series:
+    """One variant's batches: wall-clock and CPU microseconds per transaction."""
+
     name: str
-    per_transaction_us: list[float] = field(default_factory=list)
-
-    def add(self, seconds: float, count: int) -> None:
-        self.per_transaction_us.append(seconds / count * 1e6)
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.per_transaction_us)
+    wall_us: list[float] = field(default_factory=list)
+    cpu_us: list[float] = field(default_factory=list)
 
     def describe(self) -> str:
-        low, high = min(self.per_transaction_us), max(self.per_transaction_us)
-        return f"{self.name:<28} median {self.median:9.2f} us/txn   min-max {low:8.2f}-{high:8.2f}"
+        wall, cpu = statistics.median(self.wall_us), statistics.median(self.cpu_us)
+        low, high = min(self.wall_us), max(self.wall_us)
+        return (
+            f"{self.name:<26} wall median {wall:8.1f} us/txn (min-max {low:7.1f}-{high:7.1f})"
+            f"   cpu median {cpu:8.1f} us/txn"
+        )
 
 
-def bench_backend(label: str, url: str, count: int, repeat: int) -> float:
+def measure(series: Series, run: Callable[[], None], count: int) -> None:
+    gc.collect()
+    wall, cpu = time.perf_counter(), time.process_time()
+    run()
+    series.wall_us.append((time.perf_counter() - wall) / count * 1e6)
+    series.cpu_us.append((time.process_time() - cpu) / count * 1e6)
+
+
+def paired_ratios(numerator: Series, denominator: Series, cpu: bool) -> list[float]:
+    """Per-round ratios: each pair ran back to back, so slow drifts in load cancel out."""
+    top, bottom = (
+        (numerator.cpu_us, denominator.cpu_us) if cpu else (numerator.wall_us, denominator.wall_us)
+    )
+    return [a / b for a, b in zip(top, bottom, strict=True)]
+
+
+def describe_ratio(label: str, ratios: list[float]) -> str:
+    quartiles = statistics.quantiles(ratios, n=4)
+    return (
+        f"  {label:<40} median {statistics.median(ratios):.3f}"
+        f"   (interquartile {quartiles[0]:.3f}-{quartiles[2]:.3f})"
+    )
+
+
+def bench_backend(label: str, url: str, count: int, rounds: int) -> None:
     engine = create_engine(url)
     model = make_model(f"bench_{uuid.uuid4().hex[:10]}")
     model.metadata.create_all(engine)
     factory = sessionmaker(engine)
-    variants: list[tuple[Series, Callable[[], float]]] = [
-        (Series("begin (hand-written)"), lambda: time_begin_blocks(factory, model, count)),
-        (Series("unit_of_work (guard on)"), lambda: time_units(factory, model, count)),
-        (
-            Series("begin, no sessionsafe"),
-            lambda: time_begin_blocks_without_sessionsafe(factory, model, count),
-        ),
+    begin = Series("begin (hand-written)")
+    unit = Series("unit_of_work (guard on)")
+    bare = Series("begin, no sessionsafe")
+    variants: list[tuple[Series, Callable[[], None]]] = [
+        (begin, lambda: time_begin_blocks(factory, model, count)),
+        (unit, lambda: time_units(factory, model, count)),
+        (bare, lambda: time_begin_blocks_without_sessionsafe(factory, model, count)),
     ]
-    time_units(factory, model, min(count, 500))  # warm up imports, caches, pool
-    time_begin_blocks(factory, model, min(count, 500))
+    time_units(factory, model, count)  # warm up imports, caches, the pool
+    time_begin_blocks(factory, model, count)
     try:
-        for round_number in range(repeat):
-            ordered = variants if round_number % 2 == 0 else [variants[1], variants[0], variants[2]]
-            for series, run in ordered:
-                series.add(run(), count)
+        for round_number in range(rounds):
+            # Rotate the order so that no variant always runs first (or after the same one).
+            shift = round_number % len(variants)
+            for series, run in variants[shift:] + variants[:shift]:
+                measure(series, run, count)
     finally:
         if not url.startswith("sqlite"):
             model.metadata.drop_all(engine)
         engine.dispose()
-    print(f"\n== {label}: {count} one-row-insert transactions per batch, {repeat} rounds")
-    for series, _ in variants:
-        print("  " + series.describe())
-    begin, unit, isolated = (series for series, _ in variants)
-    ratio = unit.median / begin.median
     target = TARGETS["sqlite" if url.startswith("sqlite") else "postgresql"]
-    verdict = "OK" if ratio <= target else "ABOVE TARGET"
-    print(f"  ratio unit_of_work / begin          {ratio:.3f}   (target <= {target}: {verdict})")
-    print(f"  ratio unit_of_work / no sessionsafe {unit.median / isolated.median:.3f}")
-    print(f"  ratio begin / no sessionsafe        {begin.median / isolated.median:.3f}")
-    return ratio
+    print(f"\n== {label}: {rounds} rounds of {count} one-row-insert transactions per variant")
+    for series in (begin, unit, bare):
+        print("  " + series.describe())
+    wall_ratio = statistics.median(paired_ratios(unit, begin, cpu=False))
+    verdict = "OK" if wall_ratio <= target else "ABOVE TARGET"
+    print(describe_ratio("unit_of_work / begin, wall clock", paired_ratios(unit, begin, False)))
+    print(f"  {'':<40} target <= {target}: {verdict}")
+    print(describe_ratio("unit_of_work / begin, cpu time", paired_ratios(unit, begin, True)))
+    print(describe_ratio("begin / no sessionsafe, wall clock", paired_ratios(begin, bare, False)))
+    print(describe_ratio("begin / no sessionsafe, cpu time", paired_ratios(begin, bare, True)))
 
 
 def bench_ensure_usable(url: str) -> None:
@@ -196,17 +216,21 @@ def postgres_reachable(url: str) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=7, help="rounds per backend (default 7)")
-    parser.add_argument("--sqlite-transactions", type=int, default=20_000)
-    parser.add_argument("--postgres-transactions", type=int, default=2_000)
+    parser.add_argument("--rounds", type=int, default=30, help="rounds per backend (default 30)")
+    parser.add_argument(
+        "--sqlite-transactions", type=int, default=1_000, help="per variant and round"
+    )
+    parser.add_argument(
+        "--postgres-transactions", type=int, default=200, help="per variant and round"
+    )
     parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL)
     args = parser.parse_args(argv)
     print(f"Python {sys.version.split()[0]}, SQLAlchemy {__import__('sqlalchemy').__version__}")
-    bench_backend("SQLite in memory", "sqlite://", args.sqlite_transactions, args.repeat)
+    bench_backend("SQLite in memory", "sqlite://", args.sqlite_transactions, args.rounds)
     bench_ensure_usable("sqlite://")
     if postgres_reachable(args.postgres_url):
         bench_backend(
-            "PostgreSQL (psycopg 3)", args.postgres_url, args.postgres_transactions, args.repeat
+            "PostgreSQL (psycopg 3)", args.postgres_url, args.postgres_transactions, args.rounds
         )
         bench_ensure_usable(args.postgres_url)
     return 0
