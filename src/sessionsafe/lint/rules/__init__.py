@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sessionsafe.lint.rule import Rule
+from sessionsafe.lint.rules.async_session_misuse import AsyncSessionMisuse
 from sessionsafe.lint.rules.autoflush_disabled import AutoflushDisabled
 from sessionsafe.lint.rules.commit_in_business_logic import CommitInBusinessLogic
 from sessionsafe.lint.rules.commit_in_loop import CommitInLoop
@@ -14,6 +15,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     SwallowedSessionFailure,
     AutoflushDisabled,
     CommitInLoop,
+    AsyncSessionMisuse,
     CommitInsideBegin,
 )
 
