@@ -312,3 +312,14 @@ def test_version_and_console_script(project: Path) -> None:
         check=True,
     )
     assert result.stdout == f"sessionsafe {__version__}\n"
+
+
+def test_the_pre_commit_hook_runs_sessionsafe_check_on_python_files() -> None:
+    """`.pre-commit-hooks.yaml` declares hook `sessionsafe`: `sessionsafe check`, Python files."""
+    yaml = pytest.importorskip("yaml")
+    hooks_file = Path(__file__).parents[2] / ".pre-commit-hooks.yaml"
+    [hook] = yaml.safe_load(hooks_file.read_text(encoding="utf-8"))
+    assert hook["id"] == "sessionsafe"
+    assert hook["entry"] == "sessionsafe check"
+    assert hook["language"] == "python"
+    assert hook["types"] == ["python"]
