@@ -78,7 +78,9 @@ def without_rule_metadata(sarif: str) -> str:
     """The log without what changes whenever a rule is added (tested on its own below)."""
     log = json.loads(sarif)
     run = log["runs"][0]
-    run["tool"]["driver"]["rules"] = "<every rule: see test_sarif_describes_every_rule_and_file_error>"
+    run["tool"]["driver"]["rules"] = (
+        "<every rule: see test_sarif_describes_every_rule_and_file_error>"
+    )
     for result in run["results"]:
         result.pop("ruleIndex", None)
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
