@@ -11,6 +11,7 @@ import uuid
 import pytest
 from sqlalchemy import Engine, create_engine, insert, select, text
 from sqlalchemy.exc import IntegrityError, InternalError, OperationalError, ProgrammingError
+from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 from sessionsafe.runtime import (
@@ -78,6 +79,12 @@ class TestCommitOnce:
         """A factory that does not return a Session gets a TypeError naming what it returned."""
         with pytest.raises(TypeError, match="got str; for an AsyncSession use async_unit_of_work"):
             unit_of_work(lambda: "not a session")  # type: ignore[arg-type,return-value]
+
+    def test_async_engine_given_to_the_sync_unit_is_rejected(self) -> None:
+        """An AsyncEngine is not a factory for unit_of_work: the error names the right function."""
+        async_engine = create_async_engine("sqlite+aiosqlite://")
+        with pytest.raises(TypeError, match=r"got AsyncEngine; .* use async_unit_of_work"):
+            unit_of_work(async_engine)  # type: ignore[call-overload]
 
     def test_unknown_guard_policy_is_rejected(self, engine: Engine) -> None:
         """A misspelt policy is a ValueError listing the valid ones."""

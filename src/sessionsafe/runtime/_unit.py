@@ -23,16 +23,29 @@ S = TypeVar("S", bound=Session)
 A = TypeVar("A", bound=AsyncSession)
 
 
+def _check_policy(guard: GuardPolicy) -> None:
+    if guard not in GUARD_POLICIES:
+        raise ValueError(
+            f"guard={guard!r} is not a guard policy; use one of {', '.join(GUARD_POLICIES)}"
+        )
+
+
+def _check_factory(factory: object, wanted: str, other: str) -> None:
+    if not callable(factory):
+        raise TypeError(
+            f"{wanted}() needs a session factory (a sessionmaker, an engine or a callable "
+            f"returning a session), got {type(factory).__name__}; for the other session "
+            f"kind use {other}()"
+        )
+
+
 class _Core:
     """The bookkeeping shared by the sync and async units (no I/O happens here)."""
 
     __slots__ = ("_closed", "_finished", "_owns_session", "_state", "_sync_session")
 
     def _join(self, session: Session, guard: GuardPolicy, *, owns_session: bool) -> None:
-        if guard not in GUARD_POLICIES:
-            raise ValueError(
-                f"guard={guard!r} is not a guard policy; use one of {', '.join(GUARD_POLICIES)}"
-            )
+        _check_policy(guard)
         state = ensure_state(session)
         if state.policy is not None:
             raise SessionSafeError(
@@ -145,7 +158,12 @@ class UnitOfWork(_Core, Generic[S]):
     @overload
     def __init__(self, factory: Callable[[], S], *, guard: GuardPolicy = ...) -> None: ...
     def __init__(self, factory: Engine | Callable[[], S], *, guard: GuardPolicy = "raise") -> None:
-        session = Session(factory) if isinstance(factory, Engine) else factory()
+        _check_policy(guard)
+        if isinstance(factory, Engine):
+            session: Session = Session(factory)
+        else:
+            _check_factory(factory, "unit_of_work", "async_unit_of_work")
+            session = factory()
         if not isinstance(session, Session):
             raise TypeError(
                 f"unit_of_work() needs a factory returning a sqlalchemy.orm.Session, got "
@@ -285,9 +303,11 @@ class AsyncUnitOfWork(_Core, Generic[A]):
         guard: GuardPolicy = "raise",
         expire_on_commit: bool = False,
     ) -> None:
+        _check_policy(guard)
         if isinstance(factory, AsyncEngine):
             session: AsyncSession = AsyncSession(factory, expire_on_commit=expire_on_commit)
         else:
+            _check_factory(factory, "async_unit_of_work", "unit_of_work")
             session = factory()
             if not isinstance(session, AsyncSession):
                 raise TypeError(
