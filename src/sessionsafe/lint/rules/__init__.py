@@ -5,6 +5,7 @@ from __future__ import annotations
 from sessionsafe.lint.rule import Rule
 from sessionsafe.lint.rules.async_session_misuse import AsyncSessionMisuse
 from sessionsafe.lint.rules.autoflush_disabled import AutoflushDisabled
+from sessionsafe.lint.rules.commit_after_response import CommitAfterResponse
 from sessionsafe.lint.rules.commit_in_business_logic import CommitInBusinessLogic
 from sessionsafe.lint.rules.commit_in_loop import CommitInLoop
 from sessionsafe.lint.rules.commit_inside_begin import CommitInsideBegin
@@ -17,6 +18,7 @@ ALL_RULES: tuple[type[Rule], ...] = (
     CommitInLoop,
     AsyncSessionMisuse,
     CommitInsideBegin,
+    CommitAfterResponse,
 )
 
 RULES_BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}

@@ -1,0 +1,140 @@
+"""FastAPI `yield` dependencies: their use sites and the commits they make after `yield`.
+
+- `DependencyUses(model)`: every `Depends(f)` / `Security(f)` of the file (also inside
+  `Annotated[...]` aliases), by the dependency's last name, with its `scope=`;
+- `commits_after_yield(model, function)`: the session `commit()` calls a generator
+  makes after its first `yield`;
+- `may_be_dependency(model, function, uses)`: whether a generator is (or is likely)
+  a FastAPI `yield` dependency rather than a context manager, fixture or lifespan.
+
+Since FastAPI 0.118 the code after `yield` of a dependency with the default
+("request") scope runs after the response has been sent
+(reference/landscape.md §2.4, reference/semantics.md §7).
+"""
+
+from __future__ import annotations
+
+import ast
+import weakref
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sessionsafe.lint.analysis.names import dotted_name
+from sessionsafe.lint.analysis.sessions import SessionKind, SessionRef
+
+if TYPE_CHECKING:
+    from sessionsafe.lint.analysis import SemanticModel
+    from sessionsafe.lint.analysis.structure import FunctionInfo
+
+_DEPENDS = frozenset({"fastapi.Depends", "fastapi.params.Depends", "fastapi.Security"})
+#: Decorators that make a generator something other than a FastAPI dependency.
+_NOT_DEPENDENCY_DECORATORS = frozenset(
+    {"contextmanager", "asynccontextmanager", "fixture", "yield_fixture", "cache", "lru_cache"}
+)
+#: Names under which a generator's use is visibly not `Depends(...)`.
+_OTHER_USES = ("contextmanager(", "asynccontextmanager(", "next(", "anext(")
+
+
+@dataclass
+class DependencyUses:
+    """`Depends(...)` use sites of one file, by the dependency's last name."""
+
+    #: name -> one entry per use site: True when it passes `scope="function"`.
+    function_scoped: dict[str, list[bool]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, model: SemanticModel) -> DependencyUses:
+        """The use sites of `model`'s file, collected once per model."""
+        found = _USES.get(model)
+        if found is None:
+            found = _USES[model] = cls._collect(model)
+        return found
+
+    @classmethod
+    def _collect(cls, model: SemanticModel) -> DependencyUses:
+        uses = cls()
+        if "Depends(" not in model.source and "Security(" not in model.source:
+            return uses
+        for node in ast.walk(model.tree):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            if model.qualified_name(node.func) not in _DEPENDS:
+                continue
+            target = dotted_name(node.args[0])
+            if target is None:
+                continue
+            scoped = any(
+                k.arg == "scope"
+                and isinstance(k.value, ast.Constant)
+                and k.value.value == "function"
+                for k in node.keywords
+            )
+            uses.function_scoped.setdefault(target.split(".")[-1], []).append(scoped)
+        return uses
+
+    def unsafe_or_unseen(self, name: str) -> bool:
+        """No use site is visible, or one of them keeps the default (after-response) scope."""
+        sites = self.function_scoped.get(name)
+        return not sites or not all(sites)
+
+    def used(self, name: str) -> bool:
+        return name in self.function_scoped
+
+
+_USES: weakref.WeakKeyDictionary[SemanticModel, DependencyUses] = weakref.WeakKeyDictionary()
+
+
+def commits_after_yield(
+    model: SemanticModel, function: FunctionInfo
+) -> list[tuple[ast.Call, SessionRef]]:
+    """The session `commit()` calls of a generator placed after its first `yield`."""
+    facts = model.facts(function)
+    if not facts.is_generator:
+        return []
+    yields = [node for node in facts.parents if isinstance(node, ast.Yield | ast.YieldFrom)]
+    if not yields:
+        return []
+    first = min(_position(node) for node in yields)
+    found: list[tuple[ast.Call, SessionRef]] = []
+    for site in facts.method_calls:
+        if site.method != "commit" or _position(site.node) <= first:
+            continue
+        ref = model.session_receiver(site.node)
+        if ref is None and site.receiver in facts.returned_names:
+            # What the dependency yields is what its route works with: a session from a
+            # factory the resolver cannot name (`self._factory()`) is still that session.
+            ref = SessionRef(site.receiver, SessionKind.CREATED)
+        if ref is not None:
+            found.append((site.node, ref))
+    return found
+
+
+def may_be_dependency(model: SemanticModel, function: FunctionInfo, uses: DependencyUses) -> bool:
+    """Whether a generator is a FastAPI `yield` dependency (used, or shaped like one)."""
+    node = function.node
+    if any(_decorator_last(d) in _NOT_DEPENDENCY_DECORATORS for d in node.decorator_list):
+        return False
+    if uses.used(node.name):
+        return True
+    if function.owner_class is not None or function.parent is not None:
+        return False
+    if node.name in {"lifespan", "main"} or node.name.startswith("test"):
+        return False
+    if any(f"{wrapper}{node.name}" in model.source for wrapper in _OTHER_USES):
+        return False
+    if _entered_with_with(model, node.name):
+        return False
+    return model.imports.imports_from("fastapi", "sqlmodel") or node.name.startswith("get_")
+
+
+def _entered_with_with(model: SemanticModel, name: str) -> bool:
+    return f"with {name}(" in model.source or f"in {name}(" in model.source
+
+
+def _decorator_last(decorator: ast.expr) -> str:
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+    return (dotted_name(target) or "").split(".")[-1]
+
+
+def _position(node: ast.AST) -> tuple[int, int]:
+    return getattr(node, "lineno", 0), getattr(node, "col_offset", 0)
