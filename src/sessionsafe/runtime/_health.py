@@ -50,22 +50,22 @@ async def async_ensure_usable(session: AsyncSession) -> bool:
 
 def _failure(session: Session) -> str | None:
     """Describe why the session is unusable, or return ``None`` when it is healthy."""
+    transaction = session.get_transaction()
     if not session.is_active:
-        transaction = session.get_transaction()
         # SQLAlchemy keeps the flush/commit error that deactivated the transaction here.
         original = getattr(transaction, "_rollback_exception", None)
         return _describe("a failed flush or commit", original)
+    if transaction is None:
+        return None
     state = state_of(session)
     if state is not None and state.errors and state.live_errors(session):
         return _describe(
             "a database error that was caught without a rollback", state.errors[0].error
         )
-    transaction = session.get_transaction()
-    if transaction is not None:
-        # Only connections the transaction already holds: checking one out would cost I/O.
-        for connection, *_ in getattr(transaction, "_connections", {}).values():
-            if connection.invalidated:
-                return "an invalidated connection (the database connection was lost)"
+    # Only connections the transaction already holds: checking one out would cost I/O.
+    for held in transaction._connections.values():
+        if held[0].invalidated:
+            return "an invalidated connection (the database connection was lost)"
     return None
 
 
