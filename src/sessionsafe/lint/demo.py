@@ -52,8 +52,8 @@ class Outcome:
 
     `raises` is the exception's qualified class name as Python prints it
     (`sqlalchemy.exc.PendingRollbackError`); `rows` is what the program's
-    `rows stored:` line lists; `shows` are lines its output must contain
-    (a status code, a warning) when neither says enough.
+    `rows stored:` line lists; `shows` are texts its output must contain
+    (a status line, a warning) when neither says enough.
     """
 
     raises: str | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 
 from sessionsafe.lint.analysis import awaits
+from sessionsafe.lint.demo import Demo, Outcome, Program
 from sessionsafe.lint.rule import Rule
 
 
@@ -99,6 +100,155 @@ class AsyncSessionMisuse(Rule):
         @app.get("/products")
         def list_products(db: Session = Depends(get_db)) -> list:
             return db.query(Product).all()  # a plain def route runs in the threadpool
+        """,
+    )
+    demo = Demo(
+        mental_model="""
+            On an `AsyncSession`, `commit()`, `execute()`, `flush()` and friends are coroutines:
+            calling them only creates a coroutine object, and nothing reaches the database until
+            it is awaited. A missing `await` is therefore a statement that silently does nothing.
+        """,
+        setup="""
+            An async payment handler adds a payment to an `AsyncSession` and calls
+            `session.commit()`, but the `await` is missing. It prints "payment recorded" and
+            closes the session.
+        """,
+        broken=Program(
+            source="""
+                import asyncio
+                import os
+
+                from sqlalchemy import String, select
+                from sqlalchemy.ext.asyncio import (
+                    AsyncSession,
+                    async_sessionmaker,
+                    create_async_engine,
+                )
+                from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+                DATABASE_URL = os.environ.get(
+                    "SESSIONSAFE_DEMO_ASYNC_URL", "sqlite+aiosqlite:///:memory:"
+                )
+
+
+                class Base(DeclarativeBase):
+                    pass
+
+
+                class Payment(Base):
+                    __tablename__ = "payments"
+                    id: Mapped[int] = mapped_column(primary_key=True)
+                    reference: Mapped[str] = mapped_column(String(20))
+
+
+                async def record_payment(session: AsyncSession, reference: str) -> None:
+                    session.add(Payment(reference=reference))
+
+
+                async def main() -> None:
+                    engine = create_async_engine(DATABASE_URL)
+                    async with engine.begin() as connection:
+                        await connection.run_sync(Base.metadata.create_all)
+                    SessionLocal = async_sessionmaker(engine, expire_on_commit=False)
+                    async with SessionLocal() as session:
+                        await record_payment(session, "PAY-1")
+                        session.commit()
+                        print("payment recorded")
+                    async with SessionLocal() as session:
+                        references = await session.scalars(select(Payment.reference))
+                        print("rows stored:", references.all())
+                    await engine.dispose()
+
+
+                if __name__ == "__main__":
+                    asyncio.run(main())
+            """,
+            outcome=Outcome(
+                rows=(),
+                shows=("RuntimeWarning: coroutine 'AsyncSession.commit' was never awaited",),
+            ),
+        ),
+        fixed=Program(
+            source="""
+                import asyncio
+                import os
+
+                from sqlalchemy import String, select
+                from sqlalchemy.ext.asyncio import (
+                    AsyncSession,
+                    async_sessionmaker,
+                    create_async_engine,
+                )
+                from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+                DATABASE_URL = os.environ.get(
+                    "SESSIONSAFE_DEMO_ASYNC_URL", "sqlite+aiosqlite:///:memory:"
+                )
+
+
+                class Base(DeclarativeBase):
+                    pass
+
+
+                class Payment(Base):
+                    __tablename__ = "payments"
+                    id: Mapped[int] = mapped_column(primary_key=True)
+                    reference: Mapped[str] = mapped_column(String(20))
+
+
+                async def record_payment(session: AsyncSession, reference: str) -> None:
+                    session.add(Payment(reference=reference))
+
+
+                async def main() -> None:
+                    engine = create_async_engine(DATABASE_URL)
+                    async with engine.begin() as connection:
+                        await connection.run_sync(Base.metadata.create_all)
+                    SessionLocal = async_sessionmaker(engine, expire_on_commit=False)
+                    async with SessionLocal() as session:
+                        await record_payment(session, "PAY-1")
+                        # a coroutine: nothing reaches the database until it is awaited
+                        await session.commit()
+                        print("payment recorded")
+                    async with SessionLocal() as session:
+                        references = await session.scalars(select(Payment.reference))
+                        print("rows stored:", references.all())
+                    await engine.dispose()
+
+
+                if __name__ == "__main__":
+                    asyncio.run(main())
+            """,
+            outcome=Outcome(rows=("PAY-1",)),
+        ),
+        why="""
+            `AsyncSession.commit` is an `async def`: `session.commit()` returns a coroutine and
+            returns at once. Python does not complain about a coroutine that is never awaited
+            until it is garbage-collected, and then only with a `RuntimeWarning` on stderr that
+            most log pipelines drop. The session is then closed with its transaction still open,
+            which rolls it back: the payment is gone, with no exception anywhere.
+
+            The mirror-image mistake, awaiting the wrong thing (`await session.scalars(q).all()`)
+            or using a synchronous `Session` inside `async def`, fails differently: the first
+            raises a `TypeError`/`AttributeError`, the second blocks the event loop for the
+            whole query.
+        """,
+        in_production="""
+            After a refactor from sync to async, one branch of an order handler kept a bare
+            `session.commit()`. The API answered 201 for every order on that branch; 2,300
+            orders over three days were never stored, and the only trace was a `RuntimeWarning`
+            line per request in a log nobody read.
+        """,
+        takeaway="""
+            Await every `AsyncSession` coroutine method, and run your tests with
+            `-W error::RuntimeWarning` so a forgotten `await` fails them.
+        """,
+        prevention="""
+            - `sessionsafe.runtime.async_unit_of_work(factory)` commits for you (awaited) when
+              the block ends, so handler code has no `commit()` to forget, and it creates sessions
+              with `expire_on_commit=False`, avoiding `MissingGreenlet` after the commit.
+            - The FastAPI integration's async session dependency and the Starlette middleware
+              do the same per request.
         """,
     )
 

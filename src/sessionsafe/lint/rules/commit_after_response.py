@@ -10,6 +10,7 @@ from sessionsafe.lint.analysis.dependencies import (
     may_be_dependency,
 )
 from sessionsafe.lint.analysis.sessions import SessionRef
+from sessionsafe.lint.demo import Demo, Outcome, Program
 from sessionsafe.lint.rule import Rule
 
 
@@ -102,6 +103,213 @@ class CommitAfterResponse(Rule):
         ) -> dict[str, str]:
             db.add(Note(title=title))
             return {"status": "saved"}
+        """,
+    )
+    demo = Demo(
+        mental_model="""
+            In a FastAPI dependency with `yield`, the code after `yield` runs when the dependency's
+            scope ends, and by default (since FastAPI 0.118) that is *after the response has been
+            sent*. A commit there can fail when the client already has its 200.
+        """,
+        setup="""
+            A FastAPI app opens a session in a `yield` dependency and commits after the `yield`.
+            The sign-up endpoint adds a user and returns "welcome aboard". The email is already
+            taken, so the INSERT, sent by the commit, violates a unique constraint.
+        """,
+        broken=Program(
+            source="""
+                import os
+                import warnings
+                from collections.abc import Iterator
+                from typing import Annotated
+
+                from fastapi import Depends, FastAPI
+                from sqlalchemy import String, create_engine, select
+                from sqlalchemy.orm import (
+                    DeclarativeBase,
+                    Mapped,
+                    Session,
+                    mapped_column,
+                    sessionmaker,
+                )
+                from sqlalchemy.pool import StaticPool
+
+                # newer Starlette versions warn about httpx here; not our topic
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    from fastapi.testclient import TestClient
+
+
+                class Base(DeclarativeBase):
+                    pass
+
+
+                class User(Base):
+                    __tablename__ = "users"
+                    id: Mapped[int] = mapped_column(primary_key=True)
+                    email: Mapped[str] = mapped_column(String(100), unique=True)
+
+
+                url = os.environ.get("SESSIONSAFE_DEMO_URL", "sqlite:///:memory:")
+                # one in-memory SQLite database, shared by the test client's threads
+                if url.startswith("sqlite"):
+                    engine = create_engine(
+                        url, poolclass=StaticPool, connect_args={"check_same_thread": False}
+                    )
+                else:
+                    engine = create_engine(url)
+                SessionLocal = sessionmaker(engine)
+                app = FastAPI()
+
+
+                def get_db() -> Iterator[Session]:
+                    with SessionLocal() as session:
+                        yield session
+                        session.commit()
+
+
+                @app.post("/users")
+                def sign_up(
+                    email: str, db: Annotated[Session, Depends(get_db)]
+                ) -> dict[str, str]:
+                    db.add(User(email=email))
+                    return {"email": email, "status": "welcome aboard"}
+
+
+                def main() -> None:
+                    Base.metadata.create_all(engine)
+                    with SessionLocal.begin() as session:
+                        session.add(User(email="taken@example.com"))
+                    client = TestClient(app, raise_server_exceptions=False)
+                    response = client.post("/users", params={"email": "taken@example.com"})
+                    print(f"client got HTTP {response.status_code}: {response.text}")
+                    with SessionLocal() as session:
+                        print("rows stored:", session.scalars(select(User.email)).all())
+
+
+                if __name__ == "__main__":
+                    main()
+            """,
+            outcome=Outcome(
+                rows=("taken@example.com",),
+                shows=(
+                    'client got HTTP 200: {"email":"taken@example.com","status":"welcome aboard"}',
+                ),
+            ),
+            requires=("sqlalchemy", "fastapi", "httpx"),
+            install="sessionsafe[fastapi]",
+        ),
+        fixed=Program(
+            source="""
+                import os
+                import warnings
+                from collections.abc import Iterator
+                from typing import Annotated
+
+                from fastapi import Depends, FastAPI
+                from sqlalchemy import String, create_engine, select
+                from sqlalchemy.orm import (
+                    DeclarativeBase,
+                    Mapped,
+                    Session,
+                    mapped_column,
+                    sessionmaker,
+                )
+                from sqlalchemy.pool import StaticPool
+
+                # newer Starlette versions warn about httpx here; not our topic
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    from fastapi.testclient import TestClient
+
+
+                class Base(DeclarativeBase):
+                    pass
+
+
+                class User(Base):
+                    __tablename__ = "users"
+                    id: Mapped[int] = mapped_column(primary_key=True)
+                    email: Mapped[str] = mapped_column(String(100), unique=True)
+
+
+                url = os.environ.get("SESSIONSAFE_DEMO_URL", "sqlite:///:memory:")
+                # one in-memory SQLite database, shared by the test client's threads
+                if url.startswith("sqlite"):
+                    engine = create_engine(
+                        url, poolclass=StaticPool, connect_args={"check_same_thread": False}
+                    )
+                else:
+                    engine = create_engine(url)
+                SessionLocal = sessionmaker(engine)
+                app = FastAPI()
+
+
+                def get_db() -> Iterator[Session]:
+                    with SessionLocal() as session:
+                        yield session
+                        session.commit()
+
+
+                @app.post("/users")
+                def sign_up(
+                    email: str, db: Annotated[Session, Depends(get_db, scope="function")]
+                ) -> dict[str, str]:
+                    db.add(User(email=email))
+                    return {"email": email, "status": "welcome aboard"}
+
+
+                def main() -> None:
+                    Base.metadata.create_all(engine)
+                    with SessionLocal.begin() as session:
+                        session.add(User(email="taken@example.com"))
+                    client = TestClient(app, raise_server_exceptions=False)
+                    response = client.post("/users", params={"email": "taken@example.com"})
+                    print(f"client got HTTP {response.status_code}: {response.text}")
+                    with SessionLocal() as session:
+                        print("rows stored:", session.scalars(select(User.email)).all())
+
+
+                if __name__ == "__main__":
+                    main()
+            """,
+            outcome=Outcome(
+                rows=("taken@example.com",), shows=("client got HTTP 500: Internal Server Error",)
+            ),
+            requires=("sqlalchemy", "fastapi", "httpx"),
+            install="sessionsafe[fastapi]",
+        ),
+        why="""
+            FastAPI runs a `yield` dependency's teardown when its scope ends. The default scope is
+            the request, and a request's dependencies are torn down after the response has been
+            sent, so the endpoint's return value is already on the wire when `commit()` flushes
+            the INSERT and fails. The client gets 200 and a body describing data that was never
+            stored; the server logs "Exception in ASGI application". With
+            `Depends(get_db, scope="function")` the teardown runs right after the endpoint
+            returns, before the response: a failing commit becomes a 500 and nothing lies.
+
+            Tests often miss it: Starlette's `TestClient` waits for the whole application,
+            teardown included, and with `raise_server_exceptions=True` (its default) re-raises the
+            commit error, so the test fails loudly while real clients get a 200.
+        """,
+        in_production="""
+            A booking API committed in its `get_db` dependency after `yield`. Under a deferred
+            unique constraint on (room, night), double bookings failed at commit, after the
+            confirmation response. Over one holiday weekend 640 guests received booking
+            confirmations for rooms that were never reserved for them.
+        """,
+        takeaway="""
+            Commit before the response is sent: use `Depends(get_db, scope="function")`, or a
+            middleware that commits before `http.response.start`, and turn a failed commit into a
+            5xx.
+        """,
+        prevention="""
+            - `sessionsafe.integrations.fastapi.session_dependency(factory)` runs a unit of work
+              per request in a `scope="function"` dependency: it commits before the response is
+              sent and a failed commit becomes a 5xx with the row absent.
+            - `sessionsafe.integrations.starlette.UnitOfWorkMiddleware` commits before
+              `http.response.start`, which also
+              covers streaming responses.
         """,
     )
 
