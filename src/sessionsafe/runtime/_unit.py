@@ -104,8 +104,8 @@ class _Core:
     @staticmethod
     def _log_failed_rollback(rollback_error: BaseException, cause: BaseException | None) -> None:
         logger.warning(
-            "rolling back the unit of work failed (%s: %s) after %s; the session is closed, "
-            "and its connection is discarded by the pool if it is broken",
+            "rolling back the unit of work failed (%s: %s) after %s; closing the session "
+            "returns its connection, which the pool discards if it is broken",
             type(rollback_error).__name__,
             rollback_error,
             f"{type(cause).__name__}: {cause}" if cause else "its owner closed it",
