@@ -9,6 +9,7 @@ timeouts.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 import uuid
@@ -46,7 +47,14 @@ from sessionsafe.runtime import (
     runtime_stats,
     unit_of_work,
 )
-from tests.services import MARIADB, MARIADB_URL, POSTGRES, POSTGRES_ASYNC_URL, POSTGRES_URL
+from tests.services import (
+    MARIADB,
+    MARIADB_ASYNC_URL,
+    MARIADB_URL,
+    POSTGRES,
+    POSTGRES_ASYNC_URL,
+    POSTGRES_URL,
+)
 
 THREAD_TIMEOUT = 30.0
 
@@ -453,3 +461,42 @@ class TestClassification:
         with pytest.raises(ValueError, match=message):
             run_in_transaction(lambda: Session(), lambda session: ran.append(1), **options)
         assert ran == []
+
+
+async def test_aiomysql_deadlock_is_retried_and_both_transfers_commit(
+    maria_accounts: Table,
+) -> None:
+    """Two asyncio tasks lock rows in opposite order; the 1213 victim is re-run and commits."""
+    engine = create_async_engine(MARIADB_ASYNC_URL)
+    set_on_connect(engine.sync_engine, "SET SESSION innodb_lock_wait_timeout = 10")
+    barrier = asyncio.Barrier(2)
+    failures: list[BaseException] = []
+
+    async def transfer(session: AsyncSession, first: int, second: int, attempt: list[int]) -> None:
+        attempt.append(1)
+        rows = maria_accounts.c
+        await session.execute(
+            update(maria_accounts).where(rows.id == first).values(value=rows.value + 1)
+        )
+        if len(attempt) == 1:
+            await asyncio.wait_for(barrier.wait(), THREAD_TIMEOUT)
+        await session.execute(
+            update(maria_accounts).where(rows.id == second).values(value=rows.value + 1)
+        )
+
+    remove = _capture_retries(failures)
+    try:
+        await asyncio.wait_for(
+            asyncio.gather(
+                async_run_in_transaction(engine, transfer, 1, 2, [], backoff=0.01),
+                async_run_in_transaction(engine, transfer, 2, 1, [], backoff=0.01),
+            ),
+            THREAD_TIMEOUT,
+        )
+    finally:
+        remove()
+        await engine.dispose()
+    assert len(failures) == 1
+    assert getattr(failures[0], "orig", None).args[0] == 1213  # type: ignore[union-attr]
+    reader = create_engine(MARIADB_URL, poolclass=NullPool)
+    assert values(reader, maria_accounts) == {1: 2, 2: 2}
