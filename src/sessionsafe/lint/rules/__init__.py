@@ -9,6 +9,8 @@ from sessionsafe.lint.rules.commit_after_response import CommitAfterResponse
 from sessionsafe.lint.rules.commit_in_business_logic import CommitInBusinessLogic
 from sessionsafe.lint.rules.commit_in_loop import CommitInLoop
 from sessionsafe.lint.rules.commit_inside_begin import CommitInsideBegin
+from sessionsafe.lint.rules.session_not_closed import SessionNotClosed
+from sessionsafe.lint.rules.shared_session import SharedSession
 from sessionsafe.lint.rules.swallowed_session_failure import SwallowedSessionFailure
 
 ALL_RULES: tuple[type[Rule], ...] = (
@@ -16,7 +18,9 @@ ALL_RULES: tuple[type[Rule], ...] = (
     SwallowedSessionFailure,
     AutoflushDisabled,
     CommitInLoop,
+    SessionNotClosed,
     AsyncSessionMisuse,
+    SharedSession,
     CommitInsideBegin,
     CommitAfterResponse,
 )

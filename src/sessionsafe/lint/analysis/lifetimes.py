@@ -1,0 +1,376 @@
+"""Who closes a session, and who shares one: the lifetime of session instances.
+
+- `creates_new_session(model, call)`: does `call` make a new session instance
+  (`Session(engine)`, `SessionLocal()`, `sessionmaker(...)()`) rather than fetch one
+  from a scoped registry or a provider?
+- `unclosed_creations(model, function)`: the creations in a function that are not
+  closed on every path: no `with`, no `close()` in `finally`, not returned, stored
+  or handed to `closing()`/`ExitStack`/an object that keeps it (SES005);
+- `shared_creations(model)`: session instances created once and shared by every
+  caller: at module level and used from functions, as a class attribute, as a lazily
+  created global, by an `lru_cache`d function, or on a module-level object such as
+  `app.state` (SES007).
+
+A session assigned to a global is shared, not leaked: it is reported by
+`shared_creations` only.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from sessionsafe.lint.analysis.names import dotted_name
+from sessionsafe.lint.analysis.sessions import SESSION_CLASSES, SESSION_LIKE_NAMES, bare
+from sessionsafe.lint.analysis.structure import TRY_TYPES, FunctionNode, scope_statements
+
+if TYPE_CHECKING:
+    from sessionsafe.lint.analysis import SemanticModel
+    from sessionsafe.lint.analysis.structure import FunctionFacts, FunctionInfo
+
+#: Imported names that are as often a scoped registry as a factory: calling one may
+#: return the thread's session, so it only counts when the project index knows it.
+_AMBIGUOUS_FACTORY_NAMES = frozenset(
+    {"session", "dbsession", "db_session", "scopedsession", "scoped_session", "sessionmaker"}
+)
+#: Callees that take over a session's lifetime (close it later, or keep it in a container).
+_TAKES_OVER = frozenset(
+    {
+        "closing",
+        "aclosing",
+        "enter_context",
+        "enter_async_context",
+        "push",
+        "push_async_callback",
+        "callback",
+        "append",
+        "add",
+        "setdefault",
+        "put",
+        "put_nowait",
+        "register",
+        "set",
+        "update",
+    }
+)
+_CLOSE_METHODS = frozenset({"close", "aclose", "remove"})
+_CACHE_DECORATORS = frozenset({"lru_cache", "cache", "cached", "memoize", "singleton"})
+_PER_THREAD_HOLDERS = frozenset({"local", "ContextVar"})
+
+
+def creates_new_session(model: SemanticModel, call: ast.Call) -> bool:
+    """Whether `call` makes a new session instance the caller must close."""
+    func = call.func
+    if model.qualified_name(func) in SESSION_CLASSES:
+        return True
+    if isinstance(func, ast.Call):
+        return model.factory_kind(func, call) in {"sync", "async"}
+    if not isinstance(func, ast.Name | ast.Attribute):
+        return False
+    if model.factory_kind(func, call) not in {"sync", "async"}:
+        return False
+    if isinstance(func, ast.Name) and func.id.lower() in _AMBIGUOUS_FACTORY_NAMES:
+        origin = model.imports.origin(func.id)
+        if origin is not None and model.project.lookup(origin, "factories") is None:
+            return False
+    return True
+
+
+def _factory_attribute_call(value: ast.expr, target: str) -> bool:
+    """`session = self._factory()`: a factory attribute the resolver cannot type."""
+    if not isinstance(value, ast.Call) or not isinstance(value.func, ast.Attribute):
+        return False
+    attr = bare(value.func.attr)
+    named_like_session = bare(target) in SESSION_LIKE_NAMES or bare(target) == "db"
+    return named_like_session and ("factory" in attr or "maker" in attr)
+
+
+# -- SES005: closed on every path ---------------------------------------------------------
+
+
+def unclosed_creations(model: SemanticModel, function: FunctionInfo) -> list[ast.Call]:
+    """Session creations in `function` that are not closed on every path."""
+    facts = model.facts(function)
+    global_names = _declared_global(facts)
+    found: list[ast.Call] = []
+    verdicts: dict[str, bool] = {}
+    for call in facts.calls:
+        holder = _holder(facts, call)
+        if isinstance(holder, ast.Attribute) and holder.attr not in {"begin", "__enter__"}:
+            if creates_new_session(model, call):
+                found.append(call)  # `SessionLocal().query(...)`: the only reference is dropped
+            continue
+        if not isinstance(holder, ast.Assign | ast.AnnAssign):
+            continue
+        targets = holder.targets if isinstance(holder, ast.Assign) else [holder.target]
+        if len(targets) != 1 or not isinstance(targets[0], ast.Name):
+            continue
+        name = targets[0].id
+        if not (creates_new_session(model, call) or _factory_attribute_call(call, name)):
+            continue
+        if name in global_names:
+            continue
+        if name not in verdicts:
+            verdicts[name] = _escapes(facts, name) or _closed_on_every_path(facts, name)
+        if not verdicts[name]:
+            found.append(call)
+    return found
+
+
+def _holder(facts: FunctionFacts, call: ast.Call) -> ast.AST | None:
+    parent = facts.parents.get(call)
+    if isinstance(parent, ast.Await):
+        parent = facts.parents.get(parent)
+    return parent
+
+
+def _declared_global(facts: FunctionFacts) -> set[str]:
+    names: set[str] = set()
+    for node in facts.parents:
+        if isinstance(node, ast.Global | ast.Nonlocal):
+            names.update(node.names)
+    return names
+
+
+def _escapes(facts: FunctionFacts, name: str) -> bool:
+    """The session leaves the function: returned, stored, or handed to an owner."""
+    for node, parent in facts.parents.items():
+        if not (isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)):
+            continue
+        if _returned(facts, node):
+            return True
+        if _stored_or_handed_over(facts, node, parent):
+            return True
+    return False
+
+
+def _stored_or_handed_over(facts: FunctionFacts, node: ast.Name, parent: ast.AST) -> bool:
+    """`self.session = session`, `sessions[key] = session`, `closing(session)`, `Repo(session)`."""
+    if isinstance(parent, ast.Assign) and node is parent.value:
+        return any(not isinstance(t, ast.Name) for t in parent.targets)
+    call = facts.parents.get(parent) if isinstance(parent, ast.keyword) else parent
+    if isinstance(call, ast.Call) and node is not call.func:
+        last = (dotted_name(call.func) or "").split(".")[-1]
+        return last in _TAKES_OVER or last[:1].isupper()
+    return isinstance(parent, ast.Tuple | ast.List | ast.Dict | ast.Set)
+
+
+def _returned(facts: FunctionFacts, node: ast.AST) -> bool:
+    """`return session`, `return session, engine`, `return Repository(session)`.
+
+    `return session.scalar(q)` returns a result, not the session.
+    """
+    child: ast.AST = node
+    current: ast.AST | None = facts.parents.get(node)
+    while current is not None and not isinstance(current, ast.stmt):
+        if isinstance(current, ast.Attribute | ast.Subscript):
+            return False
+        if isinstance(current, ast.Call) and child is current.func:
+            return False
+        child, current = current, facts.parents.get(current)
+    return isinstance(current, ast.Return)
+
+
+def _closed_on_every_path(facts: FunctionFacts, name: str) -> bool:
+    """`with session:`, `close()` in a `finally`, or closed in a catch-all and after it."""
+    for node in facts.parents:
+        if isinstance(node, ast.withitem) and dotted_name(node.context_expr) == name:
+            return True
+        if isinstance(node, TRY_TYPES):
+            try_node: ast.Try = node  # type: ignore[assignment]
+            if _closes(try_node.finalbody, name):
+                return True
+            if _closes_in_catch_all_and_after(facts, try_node, name):
+                return True
+    return False
+
+
+def _closes_in_catch_all_and_after(facts: FunctionFacts, node: ast.Try, name: str) -> bool:
+    handlers = node.handlers
+    if not handlers or not all(_closes(h.body, name) for h in handlers):
+        return False
+    if not any(
+        h.type is None or dotted_name(h.type) in {"Exception", "BaseException"} for h in handlers
+    ):
+        return False
+    parent = facts.parents.get(node)
+    block = _block_of(parent, node)
+    after = block[block.index(node) + 1 :] if block else []
+    return _closes(node.body + node.orelse + after, name)
+
+
+def _block_of(parent: ast.AST | None, statement: ast.stmt) -> list[ast.stmt]:
+    for field in ("body", "orelse", "finalbody"):
+        block = getattr(parent, field, None)
+        if isinstance(block, list) and statement in block:
+            return block
+    return []
+
+
+def _closes(statements: list[ast.stmt], name: str) -> bool:
+    for statement in statements:
+        for node in ast.walk(statement):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            if (
+                isinstance(func, ast.Attribute)
+                and func.attr in _CLOSE_METHODS
+                and dotted_name(func.value) == name
+            ):
+                return True
+            callee = (dotted_name(func) or "").split(".")[-1].lower()
+            if "close" in callee and any(dotted_name(a) == name for a in node.args):
+                return True
+    return False
+
+
+# -- SES007: one instance shared by every caller ------------------------------------------
+
+
+def shared_creations(model: SemanticModel) -> list[ast.Call]:
+    """Session instances created once and shared: the creating calls."""
+    found = _module_level_sessions_used_in_functions(model)
+    found += _class_attribute_sessions(model)
+    found += _lazy_and_cached_sessions(model)
+    return found
+
+
+def _module_level_sessions_used_in_functions(model: SemanticModel) -> list[ast.Call]:
+    created: dict[str, list[ast.Call]] = {}
+    for statement in _module_statements(model.tree.body):
+        if not isinstance(statement, ast.Assign | ast.AnnAssign) or statement.value is None:
+            continue
+        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+        value = statement.value
+        if isinstance(value, ast.Await):
+            value = value.value
+        if isinstance(value, ast.Call) and _creates_at_import(model, value):
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    created.setdefault(target.id, []).append(value)
+    if not created:
+        return []
+    used = _names_used_in_functions(model, set(created))
+    return [call for name in used for call in created[name]]
+
+
+def _creates_at_import(model: SemanticModel, call: ast.Call) -> bool:
+    """A new session, or a scoped registry called at import: the importing thread's session."""
+    if creates_new_session(model, call):
+        return True
+    func = call.func
+    return isinstance(func, ast.Name | ast.Attribute) and model.factory_kind(func, call) in {
+        "scoped",
+        "async_scoped",
+    }
+
+
+def _module_statements(body: list[ast.stmt]) -> list[ast.stmt]:
+    """Module-level statements, without the `if __name__ == "__main__":` block of a script."""
+    kept = [statement for statement in body if not _is_main_guard(statement)]
+    return list(scope_statements(kept))
+
+
+def _is_main_guard(statement: ast.stmt) -> bool:
+    return (
+        isinstance(statement, ast.If)
+        and isinstance(statement.test, ast.Compare)
+        and dotted_name(statement.test.left) == "__name__"
+    )
+
+
+def _names_used_in_functions(model: SemanticModel, names: set[str]) -> set[str]:
+    used: set[str] = set()
+    for node in ast.walk(model.tree):
+        if isinstance(node, ast.Name) and node.id in names and node.id not in used:
+            function = model.function_at(node)
+            if function is None:
+                continue
+            ref = model.session_of(node, node)
+            if (
+                ref is not None
+                and ref.key == node.id
+                and node.id not in model.function_sessions(function)
+            ):
+                used.add(node.id)
+    return used
+
+
+def _class_attribute_sessions(model: SemanticModel) -> list[ast.Call]:
+    found: list[ast.Call] = []
+    for cls in model.structure.classes.values():
+        for statement in cls.node.body:
+            if not isinstance(statement, ast.Assign | ast.AnnAssign):
+                continue
+            value = statement.value
+            if isinstance(value, ast.Call) and creates_new_session(model, value):
+                found.append(value)
+    return found
+
+
+def _lazy_and_cached_sessions(model: SemanticModel) -> list[ast.Call]:
+    """`global _session; _session = SessionLocal()`, `@lru_cache` returning a new session,
+    `app.state.db = SessionLocal()` on a module-level object."""
+    found: list[ast.Call] = []
+    source = model.source
+    may_be_lazy = "global " in source or "cache" in source or ".state." in source
+    if not may_be_lazy:
+        return found
+    for node in ast.walk(model.tree):
+        if isinstance(node, FunctionNode):
+            found += _lazy_in_function(model, model.structure.info(node))
+    return found
+
+
+def _lazy_in_function(model: SemanticModel, function: FunctionInfo) -> list[ast.Call]:
+    facts = model.facts(function)
+    global_names = _declared_global(facts)
+    cached = any(_decorator_last(d) in _CACHE_DECORATORS for d in function.node.decorator_list)
+    returned = facts.returned_names if cached else set()
+    found: list[ast.Call] = []
+    for call in facts.calls:
+        holder = _holder(facts, call)
+        if isinstance(holder, ast.Return) and cached and creates_new_session(model, call):
+            found.append(call)
+        if not isinstance(holder, ast.Assign | ast.AnnAssign):
+            continue
+        if not creates_new_session(model, call):
+            continue
+        targets = holder.targets if isinstance(holder, ast.Assign) else [holder.target]
+        for target in targets:
+            if _shared_target(model, target, global_names, returned):
+                found.append(call)
+    return found
+
+
+def _shared_target(
+    model: SemanticModel, target: ast.expr, global_names: set[str], cached_returns: set[str]
+) -> bool:
+    """A global name, a name a cached function returns, or a module-level object's attribute."""
+    if isinstance(target, ast.Name):
+        return target.id in global_names or target.id in cached_returns
+    return isinstance(target, ast.Attribute) and _on_module_object(model, target)
+
+
+def _on_module_object(model: SemanticModel, target: ast.Attribute) -> bool:
+    """`app.state.db`, `registry.session`: an attribute of a module-level object."""
+    root: ast.expr = target
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    if not isinstance(root, ast.Name) or root.id in {"self", "cls"}:
+        return False
+    values = model.structure.assignments.get(root.id)
+    if not values:
+        return False
+    holder = values[-1]
+    if isinstance(holder, ast.Call):
+        last = (dotted_name(holder.func) or "").split(".")[-1]
+        if last in _PER_THREAD_HOLDERS:
+            return False
+    return True
+
+
+def _decorator_last(decorator: ast.expr) -> str:
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+    return (dotted_name(target) or "").split(".")[-1]
