@@ -15,7 +15,14 @@ from sessionsafe.lint.config import (
     default_settings,
     resolve_settings,
 )
-from sessionsafe.lint.runner import Report, _ModuleResolver, _result_key, _Source, check_paths
+from sessionsafe.lint.runner import (
+    Report,
+    _ModuleResolver,
+    _result_key,
+    _Source,
+    check_paths,
+    imported_modules,
+)
 
 SESSION_CODE = "from app.db import SessionLocal\n\ndef handler(session):\n    session.add(1)\n"
 
@@ -176,3 +183,17 @@ def test_changing_an_imported_helper_re_analyses_its_importers_only(tmp_path: Pa
     assert [(Path(d.path).name, d.line, d.code) for d in report.diagnostics] == [
         ("worker.py", 13, "SES002")
     ]
+
+
+def test_a_plain_import_depends_on_every_module_below_it() -> None:
+    """After `import app`, code may name `app.db.SessionLocal`: app.db's summary is in the key."""
+    source = _Source("jobs.py", "import app\n", "hash", ("jobs",), is_package=False)
+    imports = imported_modules(source.text, "jobs")
+    assert "app.*" in imports
+    before = ProjectIndex({"app": ModuleSummary("app"), "app.db": ModuleSummary("app.db")})
+    after = ProjectIndex(
+        {"app": ModuleSummary("app"), "app.db": ModuleSummary("app.db", factories={"S": "sync"})}
+    )
+    assert _result_key(source, imports, _ModuleResolver(before)) != _result_key(
+        source, imports, _ModuleResolver(after)
+    )

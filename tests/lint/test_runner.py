@@ -243,12 +243,15 @@ def test_imports_include_parents_names_and_resolved_relative_imports() -> None:
         "app.core.session.SessionLocal",
         "app.core.session.get_db",
         "app.db",
+        "app.db.*",
         "app.helpers",
         "json",
+        "json.*",
         "late",
         "late.thing",
         "os",
         "os.path",
+        "os.path.*",
     )
 
 

@@ -202,15 +202,30 @@ def _imported_by(
     pending = [name for source in candidates for name in imports.of(source)]
     seen: set[str] = set()
     while pending:
-        last = pending.pop().rpartition(".")[2]
-        if last in seen:
+        name = pending.pop()
+        if name.endswith(_BELOW):
+            prefix = name.removesuffix(_BELOW) + "."
+            key = name
+        else:
+            prefix = ""
+            key = name.rpartition(".")[2]
+        if key in seen:
             continue
-        seen.add(last)
-        for source in by_last.get(last, ()):
+        seen.add(key)
+        if prefix:
+            matched = [s for found in by_last.values() for s in found if _below(s, prefix)]
+        else:
+            matched = by_last.get(key, [])
+        for source in matched:
             if source.path not in needed:
                 needed[source.path] = source
                 pending.extend(imports.of(source))
     return [source for source in sources if source.path in needed]
+
+
+def _below(source: _Source, prefix: str) -> bool:
+    """Whether one of the file's module names is below the package `prefix` (ending in `.`)."""
+    return any(("." + name).find("." + prefix) >= 0 for name in source.modules)
 
 
 def _naming_exports(
@@ -363,12 +378,20 @@ class _ModuleResolver:
         self._digests: dict[str, str | None] = {}
 
     def digest(self, name: str) -> str | None:
-        """A digest of the summary `name` resolves to, or None if it names no indexed module."""
+        """A digest of the summary `name` resolves to, or None if it names no indexed module.
+
+        For `package.*`, a digest of every indexed module below that package.
+        """
         if name in self._digests:
             return self._digests[name]
         digest = None
+        if name.endswith(_BELOW):
+            prefix = "." + name.removesuffix(_BELOW) + "."
+            below = sorted(m for m in self._index.modules if ("." + m).find(prefix) >= 0)
+            if below:
+                digest = _digest("\n".join(repr(self._index.modules[m]) for m in below))
         # The index matches a name only against modules with the same last component.
-        if name.rpartition(".")[2] in self._last_components:
+        elif name.rpartition(".")[2] in self._last_components:
             found = self._index.find_module(name)
             if found is not None:
                 digest = _digest(repr(self._index.modules[found]))
@@ -477,15 +500,20 @@ def imported_modules(text: str, module: str) -> tuple[str, ...]:
     imports resolve from the package itself.
 
     Over-approximates on purpose (`from a import b` yields `a` and `a.b`, and
-    text in strings counts): the cache must never miss a dependency.
+    text in strings counts): the cache must never miss a dependency. A plain
+    `import a.b` also yields `a.b.*`, "any module below `a.b`", since the code
+    may then name `a.b.c.SessionLocal` without importing `a.b.c` itself.
     """
     if "\\\n" in text:
         text = text.replace("\\\n", " ")  # backslash-continued import lines
     found: set[str] = set()
+    below: set[str] = set()
     for match in _IMPORT.finditer(text):
         if match.group("imports") is not None:
             for item in match.group("imports").split(","):
-                found.add(item.split(" as ")[0].strip())
+                name = item.split(" as ")[0].strip()
+                found.add(name)
+                below.add(f"{name}{_BELOW}")
             continue
         base = _absolute_module(match.group("module"), module)
         found.add(base)
@@ -493,7 +521,12 @@ def imported_modules(text: str, module: str) -> tuple[str, ...]:
             name = item.split(" as ")[0].strip()
             if name and name != "*":
                 found.add(f"{base}.{name}" if base else name)
-    return tuple(sorted(_with_parents(name for name in found if name)))
+    below.discard(_BELOW)
+    return tuple(sorted(_with_parents(name for name in found if name) | below))
+
+
+#: The ending of an imported name that stands for every module below it.
+_BELOW = ".*"
 
 
 def _absolute_module(name: str, module: str) -> str:
