@@ -6,6 +6,7 @@ import ast
 
 from sessionsafe.lint.analysis import lifetimes
 from sessionsafe.lint.analysis.names import dotted_name
+from sessionsafe.lint.demo import Demo, Outcome, Program
 from sessionsafe.lint.rule import Rule
 
 
@@ -87,6 +88,115 @@ class SessionNotClosed(Rule):
                 yield db
             finally:
                 db.close()
+        """,
+    )
+    demo = Demo(
+        mental_model="""
+            A session that has run a query holds a pooled database connection (and an open
+            transaction) until it is closed. A session that is never closed gives the connection
+            back only when the garbage collector gets to it, and under load the pool runs dry
+            first.
+        """,
+        setup="""
+            A health-check endpoint opens a session, runs `SELECT 1` and returns, without closing
+            the session. The pool allows two connections and waits one second for a free one.
+            The load balancer calls the endpoint four times.
+        """,
+        broken=Program(
+            source="""
+                import os
+
+                from sqlalchemy import create_engine, text
+                from sqlalchemy.orm import Session
+                from sqlalchemy.pool import QueuePool
+
+                engine = create_engine(
+                    os.environ.get("SESSIONSAFE_DEMO_URL", "sqlite:///:memory:"),
+                    poolclass=QueuePool,
+                    pool_size=2,
+                    max_overflow=0,
+                    pool_timeout=1,
+                )
+
+
+                def database_is_up() -> bool:
+                    session = Session(engine)
+                    return session.scalar(text("SELECT 1")) == 1
+
+
+                def main() -> None:
+                    for probe in range(1, 5):
+                        print(f"health probe {probe}: database up = {database_is_up()}")
+                    print(f"connections still checked out: {engine.pool.checkedout()}")
+
+
+                if __name__ == "__main__":
+                    main()
+            """,
+            outcome=Outcome(raises="sqlalchemy.exc.TimeoutError"),
+        ),
+        fixed=Program(
+            source="""
+                import os
+
+                from sqlalchemy import create_engine, text
+                from sqlalchemy.orm import Session
+                from sqlalchemy.pool import QueuePool
+
+                engine = create_engine(
+                    os.environ.get("SESSIONSAFE_DEMO_URL", "sqlite:///:memory:"),
+                    poolclass=QueuePool,
+                    pool_size=2,
+                    max_overflow=0,
+                    pool_timeout=1,
+                )
+
+
+                def database_is_up() -> bool:
+                    # closed on every path: the connection goes back to the pool
+                    with Session(engine) as session:
+                        return session.scalar(text("SELECT 1")) == 1
+
+
+                def main() -> None:
+                    for probe in range(1, 5):
+                        print(f"health probe {probe}: database up = {database_is_up()}")
+                    print(f"connections still checked out: {engine.pool.checkedout()}")
+
+
+                if __name__ == "__main__":
+                    main()
+            """,
+            outcome=Outcome(),
+        ),
+        why="""
+            The first statement of a session begins a transaction and checks a connection out of
+            the engine's pool. The connection goes back to the pool on `commit()`, `rollback()` or
+            `close()`. A `Session` with an open transaction refers to itself in a cycle (session
+            to transaction and back), so it is not freed when the function returns: it waits for
+            Python's cyclic garbage collector, which runs on its own schedule. Until then the
+            connection stays checked out, and once `pool_size + max_overflow` connections are
+            stuck, every new session waits `pool_timeout` seconds and fails with
+            `QueuePool limit ... reached`. An open transaction can also hold locks and keeps
+            PostgreSQL from cleaning up old row versions.
+        """,
+        in_production="""
+            An API's readiness probe opened a session per call and never closed it. With a pool of
+            5 connections plus 10 overflow, the 16th probe within one garbage-collection cycle
+            blocked for 30 seconds; Kubernetes marked the pods unready one after another, and the
+            service went from serving 900 requests per second to none, although the database was
+            idle.
+        """,
+        takeaway="""
+            Create sessions with `with Session(engine) as session:` (or `with factory() as
+            session:`), or close them in `finally`. If a function hands a session to someone else,
+            that owner must close it.
+        """,
+        prevention="""
+            - `sessionsafe.runtime.unit_of_work(factory)` always closes the session it opened,
+              after committing or rolling back, whatever happens in the block.
+            - The FastAPI, Starlette, Flask and Celery integrations open and close one session per
+              request or task, so no handler needs to remember.
         """,
     )
 
