@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, contextmanager
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -23,6 +25,7 @@ from tests.services import MARIADB, MARIADB_URL, POSTGRES, POSTGRES_URL
 
 from sessionsafe.lint.config import Settings
 from sessionsafe.lint.demo import (
+    DemoRunError,
     Outcome,
     Program,
     ProgramRun,
@@ -35,30 +38,32 @@ from sessionsafe.lint.engine import check_source
 from sessionsafe.lint.rule import Rule
 from sessionsafe.lint.rules import ALL_RULES
 
-PROGRAMS = [
-    pytest.param(rule, key, id=f"{rule.code}-{key}")
-    for rule in ALL_RULES
-    if rule.demo is not None
-    for key, _ in rule.demo.programs()
-]
-# MariaDB runs only the programs whose outcome depends on the database (the
-# others were checked on it when recorded); SQLite and PostgreSQL run them all.
-DATABASE_DEPENDENT_PROGRAMS = [
-    pytest.param(rule, key, id=f"{rule.code}-{key}")
-    for rule in ALL_RULES
-    if rule.demo is not None
-    for key, program in rule.demo.programs()
-    if program.outcome_on
-]
-ALL_CODES = frozenset(rule.code for rule in ALL_RULES)
-TIMEOUT = 90.0
-# Error links name the SQLAlchemy minor version (/e/20/, /e/21/); nothing else may differ.
-_ERROR_LINK_VERSION = re.compile(r"sqlalche\.me/e/\d+/")
-
 
 def program_of(rule: type[Rule], key: str) -> Program:
     assert rule.demo is not None
     return dict(rule.demo.programs())[key]
+
+
+RulePrograms = list[tuple[type[Rule], str]]
+ALL_PROGRAMS: RulePrograms = [
+    (rule, key) for rule in ALL_RULES if rule.demo is not None for key, _ in rule.demo.programs()
+]
+# MariaDB runs only the programs whose outcome depends on the database (the
+# others were checked on it when recorded); SQLite and PostgreSQL run them all.
+DATABASE_DEPENDENT: RulePrograms = [
+    (rule, key) for rule, key in ALL_PROGRAMS if program_of(rule, key).outcome_on
+]
+PROGRAMS = [pytest.param(rule, key, id=f"{rule.code}-{key}") for rule, key in ALL_PROGRAMS]
+DATABASE_DEPENDENT_PROGRAMS = [
+    pytest.param(rule, key, id=f"{rule.code}-{key}") for rule, key in DATABASE_DEPENDENT
+]
+ALL_CODES = frozenset(rule.code for rule in ALL_RULES)
+TIMEOUT = 90.0
+# Demo programs run this many at a time: each is mostly interpreter start-up and waiting.
+PARALLEL_RUNS = 4
+RunResult = ProgramRun | DemoRunError
+# Error links name the SQLAlchemy minor version (/e/20/, /e/21/); nothing else may differ.
+_ERROR_LINK_VERSION = re.compile(r"sqlalche\.me/e/\d+/")
 
 
 def comparable(output: str) -> list[str]:
@@ -75,10 +80,19 @@ def assert_outcome(run: ProgramRun, expected: Outcome, where: str) -> None:
         assert line in run.output, f"on {where} the output lacks {line!r}"
 
 
-@pytest.fixture
-def postgres_urls() -> Iterator[tuple[str, str]]:
+Key = tuple[str, str]
+DatabaseFactory = Callable[[], AbstractContextManager[tuple[str, str]]]
+
+
+@contextmanager
+def sqlite_database() -> Iterator[tuple[str, str]]:
+    """Sync and async URLs of in-memory SQLite (a new database per connection)."""
+    yield "sqlite:///:memory:", "sqlite+aiosqlite:///:memory:"
+
+
+@contextmanager
+def postgres_database() -> Iterator[tuple[str, str]]:
     """Sync and async URLs of a fresh PostgreSQL schema, dropped afterwards."""
-    POSTGRES.require()
     schema = f"demo_{uuid.uuid4().hex[:12]}"
     admin = create_engine(POSTGRES_URL)
     with admin.begin() as connection:
@@ -94,10 +108,9 @@ def postgres_urls() -> Iterator[tuple[str, str]]:
         admin.dispose()
 
 
-@pytest.fixture
-def mariadb_urls() -> Iterator[tuple[str, str]]:
+@contextmanager
+def mariadb_database() -> Iterator[tuple[str, str]]:
     """Sync and async URLs of a fresh MariaDB database, dropped afterwards."""
-    MARIADB.require()
     database = f"demo_{uuid.uuid4().hex[:12]}"
     admin = create_engine(MARIADB_URL)
     with admin.begin() as connection:
@@ -114,11 +127,57 @@ def mariadb_urls() -> Iterator[tuple[str, str]]:
         admin.dispose()
 
 
+def run_all(programs: RulePrograms, database: DatabaseFactory) -> dict[Key, RunResult]:
+    """Run the programs concurrently (most of their time is interpreter start-up and I/O)."""
+
+    def run_one(rule: type[Rule], key: str) -> RunResult:
+        try:
+            with database() as (url, async_url):
+                return run_program(
+                    program_of(rule, key).source,
+                    database_url=url,
+                    async_database_url=async_url,
+                    file_name=program_file_name(key),
+                    timeout=TIMEOUT,
+                )
+        except DemoRunError as error:
+            return error
+
+    with ThreadPoolExecutor(max_workers=PARALLEL_RUNS) as pool:
+        results = list(pool.map(lambda pair: run_one(*pair), programs))
+    return {(rule.code, key): result for (rule, key), result in zip(programs, results, strict=True)}
+
+
+def finished(result: RunResult) -> ProgramRun:
+    if isinstance(result, DemoRunError):
+        pytest.fail(str(result), pytrace=False)
+    return result
+
+
+@pytest.fixture(scope="module")
+def sqlite_runs() -> dict[Key, RunResult]:
+    return run_all(ALL_PROGRAMS, sqlite_database)
+
+
+@pytest.fixture(scope="module")
+def postgres_runs() -> dict[Key, RunResult]:
+    POSTGRES.require()
+    return run_all(ALL_PROGRAMS, postgres_database)
+
+
+@pytest.fixture(scope="module")
+def mariadb_runs() -> dict[Key, RunResult]:
+    MARIADB.require()
+    return run_all(DATABASE_DEPENDENT, mariadb_database)
+
+
 @pytest.mark.parametrize(("rule", "key"), PROGRAMS)
-def test_program_on_sqlite_prints_the_recorded_output(rule: type[Rule], key: str) -> None:
+def test_program_on_sqlite_prints_the_recorded_output(
+    rule: type[Rule], key: str, sqlite_runs: dict[Key, RunResult]
+) -> None:
     """On in-memory SQLite the program ends as recorded and prints exactly the recorded output."""
     program = program_of(rule, key)
-    run = run_program(program.source, file_name=program_file_name(key), timeout=TIMEOUT)
+    run = finished(sqlite_runs[rule.code, key])
     assert_outcome(run, program.outcome_for("sqlite"), "SQLite")
     recorded = recorded_output(rule.code, key)
     assert comparable(run.output) == comparable(recorded), (
@@ -130,37 +189,21 @@ def test_program_on_sqlite_prints_the_recorded_output(rule: type[Rule], key: str
 @pytest.mark.postgres
 @pytest.mark.parametrize(("rule", "key"), PROGRAMS)
 def test_program_on_postgresql_ends_as_recorded(
-    rule: type[Rule], key: str, postgres_urls: tuple[str, str]
+    rule: type[Rule], key: str, postgres_runs: dict[Key, RunResult]
 ) -> None:
     """On PostgreSQL the program ends as the page records for PostgreSQL."""
-    program = program_of(rule, key)
-    url, async_url = postgres_urls
-    run = run_program(
-        program.source,
-        database_url=url,
-        async_database_url=async_url,
-        file_name=program_file_name(key),
-        timeout=TIMEOUT,
-    )
-    assert_outcome(run, program.outcome_for("postgresql"), "PostgreSQL")
+    run = finished(postgres_runs[rule.code, key])
+    assert_outcome(run, program_of(rule, key).outcome_for("postgresql"), "PostgreSQL")
 
 
 @pytest.mark.mariadb
 @pytest.mark.parametrize(("rule", "key"), DATABASE_DEPENDENT_PROGRAMS)
 def test_program_on_mariadb_ends_as_recorded(
-    rule: type[Rule], key: str, mariadb_urls: tuple[str, str]
+    rule: type[Rule], key: str, mariadb_runs: dict[Key, RunResult]
 ) -> None:
     """On MariaDB the program ends as the page records for MariaDB."""
-    program = program_of(rule, key)
-    url, async_url = mariadb_urls
-    run = run_program(
-        program.source,
-        database_url=url,
-        async_database_url=async_url,
-        file_name=program_file_name(key),
-        timeout=TIMEOUT,
-    )
-    assert_outcome(run, program.outcome_for("mysql"), "MariaDB")
+    run = finished(mariadb_runs[rule.code, key])
+    assert_outcome(run, program_of(rule, key).outcome_for("mysql"), "MariaDB")
 
 
 @pytest.mark.parametrize(("rule", "key"), PROGRAMS)
