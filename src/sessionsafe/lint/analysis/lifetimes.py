@@ -108,13 +108,42 @@ def unclosed_creations(model: SemanticModel, function: FunctionInfo) -> list[ast
         name = targets[0].id
         if not (creates_new_session(model, call) or _factory_attribute_call(call, name)):
             continue
+        if _on_borrowed_connection(call):
+            continue
         if name in global_names:
             continue
         if name not in verdicts:
-            verdicts[name] = _escapes(facts, name) or _closed_on_every_path(facts, name)
+            verdicts[name] = (
+                _escapes(facts, name)
+                or _closed_on_every_path(facts, name)
+                or (_is_fixture(function) and _closes(function.node.body, name))
+            )
         if not verdicts[name]:
             found.append(call)
     return found
+
+
+def _on_borrowed_connection(call: ast.Call) -> bool:
+    """`Session(bind=connection)`: a session joined to a connection its caller manages.
+
+    Closing such a session only releases the connection back to its owner (an Alembic
+    migration's `op.get_bind()`, a test's outer transaction), which cleans it up.
+    """
+    if any(k.arg == "join_transaction_mode" for k in call.keywords):
+        return True
+    binds = [k.value for k in call.keywords if k.arg == "bind"] + call.args[:1]
+    for bind in binds:
+        text = (dotted_name(bind) or ast.unparse(bind)).lower()
+        if ("conn" in text or "bind" in text) and "engine" not in text:
+            return True
+    return False
+
+
+def _is_fixture(function: FunctionInfo) -> bool:
+    """A pytest fixture: pytest runs the code after its `yield` whether the test fails or not."""
+    return any(
+        _decorator_last(d) in {"fixture", "yield_fixture"} for d in function.node.decorator_list
+    )
 
 
 def _holder(facts: FunctionFacts, call: ast.Call) -> ast.AST | None:

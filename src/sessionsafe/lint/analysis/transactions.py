@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 _LEAVE = frozenset({flow.BREAK, flow.RETURN, flow.RAISE})
 #: Words that make a loop condition a batch-size checkpoint (`if len(batch) >= BATCH_SIZE`).
+_BATCH_LOOP_WORDS = ("batch", "chunk", "partition")
 _BATCH_WORDS = ("batch", "chunk", "size", "every", "threshold", "interval", "checkpoint", "flush")
 
 
@@ -137,8 +138,11 @@ def repeated_commit_loop(model: SemanticModel, call: ast.Call, ref: SessionRef) 
         if isinstance(statement, ast.stmt) and leaves_after(ancestor, statement):
             return None
         statement = ancestor
-    if loop is None or _bound_inside(model, loop, ref):
+    if loop is None or _bound_inside(model, loop, ref) or _is_batch_loop(loop):
         return None
+    function = model.function_at(loop)
+    if function is not None and function.name.startswith("test"):
+        return None  # test set-up data, not a unit of work
     return loop
 
 
@@ -191,6 +195,33 @@ def _is_batch_condition(test: ast.expr) -> bool:
                 text = (dotted_name(side) or "").lower()
                 if any(word in text for word in _BATCH_WORDS):
                     return True
+    return False
+
+
+def _is_batch_loop(loop: ast.stmt) -> bool:
+    """A loop over batches: each iteration is one bounded transaction by design.
+
+    `for start in range(0, n, BATCH_SIZE)`, `for chunk in chunks(rows, 500)`, or a
+    `while` loop that fetches `.limit(n)` rows or uses a `batch_size` per round.
+    """
+    if isinstance(loop, ast.For | ast.AsyncFor):
+        iterated = loop.iter
+        if isinstance(iterated, ast.Call) and dotted_name(iterated.func) == "range":
+            return len(iterated.args) == 3  # `range(0, len(rows), step)`
+        header = f"{ast.unparse(loop.target)} {ast.unparse(iterated)}".lower()
+        return any(word in header for word in _BATCH_LOOP_WORDS)
+    for node in ast.walk(loop):
+        named = node.id if isinstance(node, ast.Name) else getattr(node, "arg", None)
+        if isinstance(named, str) and any(word in named.lower() for word in _BATCH_LOOP_WORDS):
+            return True  # `LIMIT :batch_size`, `fetch(batch_size=...)`
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in {"limit", "fetchmany", "yield_per"}
+            and node.args
+            and not (isinstance(node.args[0], ast.Constant) and node.args[0].value == 1)
+        ):
+            return True
     return False
 
 
