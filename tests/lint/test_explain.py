@@ -181,3 +181,11 @@ def test_demo_runner_uses_this_interpreter() -> None:
     """Demo programs run with sys.executable, so they see the same installed packages."""
     run = demo_module.run_program("import sys\nprint('rows stored:', [sys.executable])\n")
     assert run.rows == (sys.executable,)
+
+
+def test_wrapping_keeps_a_short_code_span_on_one_line() -> None:
+    """A command in backticks is never split across lines, so it can be copied."""
+    text = "x " * 33 + "`pip install 'sessionsafe[runtime]'` to see it live."
+    lines = wrap_prose(text, 80)
+    assert any("`pip install 'sessionsafe[runtime]'`" in line for line in lines)
+    assert max(map(len, lines)) <= 80

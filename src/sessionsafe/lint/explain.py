@@ -10,6 +10,7 @@ live. Prose is wrapped to `width` columns; code is never wrapped.
 from __future__ import annotations
 
 import difflib
+import re
 import textwrap
 
 from sessionsafe.lint.demo import DemoRunError, Program, program_file_name, run_program
@@ -32,6 +33,9 @@ _BOLD = "\x1b[1m"
 _HEADING_COLOR = "\x1b[1;36m"
 _DIM = "\x1b[2m"
 _RESET = "\x1b[0m"
+_CODE_SPAN = re.compile(r"`[^`]*`")
+# textwrap breaks only at ASCII whitespace, so a no-break space keeps a code span whole.
+_NO_BREAK = "\u00a0"
 
 
 class UnknownRuleError(ValueError):
@@ -94,7 +98,7 @@ def _observer(run: bool) -> Observer:
 def _render(rule: type[Rule], sections: list[Section], *, color: bool, width: int) -> str:
     title = f"{rule.code} {rule.name}"
     lines = [_style(title, _BOLD, color), "=" * len(title)]
-    lines += textwrap.wrap(rule.summary(), width)
+    lines += _wrap(rule.summary(), width)
     for section in sections:
         lines += ["", _style(section.title.upper(), _HEADING_COLOR, color)]
         for block in section.blocks:
@@ -108,7 +112,7 @@ def _render_block(block: Block, *, color: bool, width: int) -> list[str]:
     if block.kind == "output":
         return _render_output(block.content, width)
     if block.kind == "note":
-        return [_style(line, _DIM, color) for line in textwrap.wrap(block.content, width)]
+        return [_style(line, _DIM, color) for line in _wrap(block.content, width)]
     return wrap_prose(block.content, width)
 
 
@@ -138,17 +142,35 @@ def wrap_prose(text: str, width: int) -> list[str]:
         elif kind == "bullet":
             lines += _wrap_bullets(content, width)
         else:
-            lines += textwrap.wrap(content, width, break_on_hyphens=False)
+            lines += _wrap(content, width)
     return lines
 
 
 def _wrap_bullets(items: str, width: int) -> list[str]:
     lines: list[str] = []
     for item in items.split("\n"):
-        lines += textwrap.wrap(
-            item, width, initial_indent="  - ", subsequent_indent="    ", break_on_hyphens=False
-        )
+        lines += _wrap(item, width, initial_indent="  - ", subsequent_indent="    ")
     return lines
+
+
+def _wrap(
+    text: str, width: int, initial_indent: str = "", subsequent_indent: str = ""
+) -> list[str]:
+    """Wrap prose at spaces, not inside a short `code span` (a command must stay copyable)."""
+
+    def keep_whole(span: re.Match[str]) -> str:
+        return span[0].replace(" ", _NO_BREAK) if len(span[0]) <= width // 2 else span[0]
+
+    protected = _CODE_SPAN.sub(keep_whole, text)
+    lines = textwrap.wrap(
+        protected,
+        width,
+        initial_indent=initial_indent,
+        subsequent_indent=subsequent_indent,
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
+    return [line.replace(_NO_BREAK, " ") for line in lines]
 
 
 def _prose_parts(text: str) -> list[tuple[str, str]]:
