@@ -43,7 +43,7 @@ class AsyncSessionMisuse(Rule):
     """
 
     code = "SES006"
-    message = "{problem} on `{session}`"
+    message = "`{subject}` {problem}"
     help = "{remedy}"
 
     bad = (
@@ -257,20 +257,20 @@ class AsyncSessionMisuse(Rule):
         if session is None:
             return
         assert isinstance(node.func, ast.Attribute)
-        method = node.func.attr
+        call = f"{session.key}.{node.func.attr}()"
         if isinstance(self.model.parent(node), ast.Attribute):
             self.report(
                 node,
-                problem=f"`{method}()` is a coroutine but its result is used without `await`",
-                session=session.key,
-                remedy=f"Await the call first: `(await {session.key}.{method}(...))`",
+                subject=call,
+                problem="returns a coroutine, and the next call is made on it, not on its result",
+                remedy=f"Await the call first: `(await {call[:-2]}(...))`",
             )
             return
         self.report(
             node,
-            problem=f"`{method}()` is a coroutine and is never awaited",
-            session=session.key,
-            remedy=f"Write `await {session.key}.{method}(...)`",
+            subject=call,
+            problem="is a coroutine and is never awaited: it does nothing",
+            remedy=f"Write `await {call[:-2]}(...)`",
         )
 
     def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> None:
@@ -278,11 +278,15 @@ class AsyncSessionMisuse(Rule):
         entry = awaits.sync_session_entry(self.model, function)
         if entry is None:
             return
-        name = entry.arg if isinstance(entry, ast.arg) else "a synchronous session"
+        is_parameter = isinstance(entry, ast.arg)
+        subject = entry.arg if isinstance(entry, ast.arg) else ast.unparse(entry)
         self.report(
             entry,
-            problem=f"a synchronous session in `async def {node.name}` blocks the event loop",
-            session=name,
+            subject=subject,
+            problem=(
+                f"{'is' if is_parameter else 'creates'} a synchronous session used inside "
+                f"`async def {node.name}`: every query blocks the event loop"
+            ),
             remedy=(
                 "Use an `AsyncSession` (`async_sessionmaker`), or make the function a plain "
                 "`def` (FastAPI runs it in a thread pool) or move the work to `asyncio.to_thread`"
