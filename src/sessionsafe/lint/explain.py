@@ -12,8 +12,15 @@ from __future__ import annotations
 import difflib
 import re
 import textwrap
+from concurrent.futures import Future, ThreadPoolExecutor
 
-from sessionsafe.lint.demo import DemoRunError, Program, program_file_name, run_program
+from sessionsafe.lint.demo import (
+    DemoRunError,
+    Program,
+    ProgramRun,
+    program_file_name,
+    run_program,
+)
 from sessionsafe.lint.pages import (
     Block,
     Observer,
@@ -49,7 +56,16 @@ def explain(code: str, *, run: bool = True, color: bool = False, width: int = 80
     """
     rule = find_rule(code)
     width = max(width, _MIN_WIDTH)
-    return _render(rule, rule_page(rule, _observer(run)), color=color, width=width)
+    if not run or rule.demo is None:
+        return _render(rule, rule_page(rule, _observer(None)), color=color, width=width)
+    # All programs start at once: each spends most of its time starting an interpreter.
+    with ThreadPoolExecutor(max_workers=len(rule.demo.programs())) as pool:
+        runs = {
+            key: pool.submit(_run_live, program, key)
+            for key, program in rule.demo.programs()
+            if not program.missing_modules()
+        }
+        return _render(rule, rule_page(rule, _observer(runs)), color=color, width=width)
 
 
 def find_rule(code: str) -> type[Rule]:
@@ -65,26 +81,33 @@ def find_rule(code: str) -> type[Rule]:
     )
 
 
-def _observer(run: bool) -> Observer:
-    """Show a program's output: run live when asked and possible, else the recorded one."""
+def _run_live(program: Program, key: str) -> ProgramRun | DemoRunError:
+    try:
+        return run_program(program.source, file_name=program_file_name(key), timeout=RUN_TIMEOUT)
+    except DemoRunError as error:
+        return error
+
+
+def _observer(runs: dict[str, Future[ProgramRun | DemoRunError]] | None) -> Observer:
+    """Show a program's output: its live run when there is one, else the recorded output.
+
+    `runs` maps program keys to live runs; None means nothing was run (`--no-run`).
+    """
 
     def observe(code: str, program: Program, key: str) -> tuple[Block, ...]:
-        if not run:
+        if runs is None:
             note = "Recorded output (--no-run); run without --no-run to execute it live."
             return recorded_blocks(code, program, key, note)
-        missing = program.missing_modules()
-        if missing:
+        if key not in runs:
+            missing = ", ".join(program.missing_modules())
             note = (
-                f"Recorded output: {', '.join(missing)} is not installed here. To run it live, "
+                f"Recorded output: {missing} is not installed here. To run it live, "
                 f"`pip install '{program.install}'` and run `sessionsafe explain` again."
             )
             return recorded_blocks(code, program, key, note)
-        try:
-            result = run_program(
-                program.source, file_name=program_file_name(key), timeout=RUN_TIMEOUT
-            )
-        except DemoRunError as error:
-            note = f"Could not run it live ({error}); this is the recorded output."
+        result = runs[key].result()
+        if isinstance(result, DemoRunError):
+            note = f"Could not run it live ({result}); this is the recorded output."
             return recorded_blocks(code, program, key, note)
         note = (
             f"Run just now on in-memory SQLite with SQLAlchemy {result.sqlalchemy_version} "
