@@ -7,7 +7,8 @@
   closed on every path: no `with`, no `close()` in `finally`, not returned, stored
   or handed to `closing()`/`ExitStack`/an object that keeps it (SES005);
 - `shared_creations(model)`: session instances created once and shared by every
-  caller: at module level and used from functions, as a class attribute, as a lazily
+  caller: at module level and used from functions (or only exported for other
+  modules to import), as a class attribute, as a lazily
   created global, by an `lru_cache`d function, or on a module-level object such as
   `app.state` (SES007).
 
@@ -280,8 +281,8 @@ def _module_level_sessions_used_in_functions(model: SemanticModel) -> list[ast.C
                     created.setdefault(target.id, []).append(value)
     if not created:
         return []
-    used = _names_used_in_functions(model, set(created))
-    return [call for name in used for call in created[name]]
+    used = _names_used_in_functions(model, set(created)) | _exported_only(model, set(created))
+    return [call for name in sorted(used) for call in created[name]]
 
 
 def _creates_at_import(model: SemanticModel, call: ast.Call) -> bool:
@@ -324,6 +325,20 @@ def _names_used_in_functions(model: SemanticModel, names: set[str]) -> set[str]:
             ):
                 used.add(node.id)
     return used
+
+
+def _exported_only(model: SemanticModel, names: set[str]) -> set[str]:
+    """Module-level sessions this module never uses itself: made for other modules to import.
+
+    A script that creates a session and uses it in its own top-level code is not
+    sharing it with anyone; a `db.py` that only defines `session = Session()` is.
+    """
+    loaded = {
+        node.id
+        for node in ast.walk(model.tree)
+        if isinstance(node, ast.Name) and node.id in names and isinstance(node.ctx, ast.Load)
+    }
+    return names - loaded
 
 
 def _class_attribute_sessions(model: SemanticModel) -> list[ast.Call]:

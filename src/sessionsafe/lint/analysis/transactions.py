@@ -204,6 +204,8 @@ def _is_batch_loop(loop: ast.stmt) -> bool:
     `for start in range(0, n, BATCH_SIZE)`, `for chunk in chunks(rows, 500)`, or a
     `while` loop that fetches `.limit(n)` rows or uses a `batch_size` per round.
     """
+    if isinstance(loop, ast.While) and isinstance(loop.test, ast.Constant) and loop.test.value:
+        return True  # `while True:`: an event loop (worker, poller, REPL); each round stands alone
     if isinstance(loop, ast.For | ast.AsyncFor):
         iterated = loop.iter
         if isinstance(iterated, ast.Call) and dotted_name(iterated.func) == "range":

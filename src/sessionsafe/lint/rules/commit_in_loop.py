@@ -32,9 +32,11 @@ class CommitInLoop(Rule):
     ## Known limits
     A batch-size condition is recognised by its shape (`%`, `len(...)`, names such as
     `batch`, `chunk`, `size`, `every`); a checkpoint written differently is reported.
-    A long-running worker loop that deliberately treats each message as its own
-    unit of work on one session is reported: create the session per message, or
-    suppress the line with `# noqa: SES004`.
+    A `while True:` loop is taken for an event loop (a worker, a poller, an interactive
+    prompt) whose rounds stand alone, and is not reported; a bounded worker loop
+    (`while sent < limit:`) that treats each message as its own unit of work on one
+    session is reported: create the session per message, or suppress the line with
+    `# noqa: SES004`.
     """
 
     code = "SES004"

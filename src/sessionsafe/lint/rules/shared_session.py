@@ -31,7 +31,8 @@ class SharedSession(Rule):
     Fine: a `sessionmaker`/`async_sessionmaker` at module level (a factory), a
     `scoped_session`/`async_scoped_session` registry, Flask-SQLAlchemy's
     `db.session`, a per-thread `threading.local()` or a `ContextVar`, and a
-    module-level session used only by the script's own top-level code.
+    module-level session used only by the script's own top-level code (a script's
+    helper functions that use it are reported: they outgrow the script).
 
     ## Known limits
     A shared session created through an untyped helper (`session = make_session()`)
