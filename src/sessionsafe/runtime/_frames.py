@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
 from types import FrameType
 
-import sqlalchemy
 from sqlalchemy.orm import SessionTransaction
 
-# Frames in these directories are plumbing, never the user's code.
-_PLUMBING = (
-    os.path.dirname(sqlalchemy.__file__) + os.sep,
-    os.path.dirname(__file__) + os.sep,
-    contextlib.__file__,
-    "<sqlalchemy generated",  # wrappers SQLAlchemy's decorators compile at import
-)
+
+def _is_plumbing(frame: FrameType) -> bool:
+    """Tell whether a frame belongs to SQLAlchemy, to this package or to contextlib.
+
+    The module name is used, not the file name: the wrappers SQLAlchemy's
+    decorators compile have ``<string>`` as their file name (SQLAlchemy 2.0)
+    but SQLAlchemy's module name in their globals.
+    """
+    module: str = frame.f_globals.get("__name__", "")
+    return (
+        module.partition(".")[0] == "sqlalchemy"
+        or module.startswith("sessionsafe.runtime")
+        or module == "contextlib"
+    )
 
 
 def caller_location() -> str | None:
@@ -29,9 +33,8 @@ def caller_location() -> str | None:
     frame: FrameType | None = sys._getframe(1)
     for stack in _stacks(frame):
         while stack is not None:
-            filename = stack.f_code.co_filename
-            if not filename.startswith(_PLUMBING):
-                return f"{filename}:{stack.f_lineno}"
+            if not _is_plumbing(stack):
+                return f"{stack.f_code.co_filename}:{stack.f_lineno}"
             stack = stack.f_back
     return None
 
