@@ -299,3 +299,49 @@ def test_the_runner_finds_exactly_the_marked_findings_of_each_cross_file_project
     report = check_paths(["."], default_settings(str(root)), use_cache=False)
     found = sorted((Path(d.path).as_posix(), d.line, d.code) for d in report.diagnostics)
     assert found == _marked(root)
+
+
+def write_project(root: Path, modules: dict[str, str]) -> None:
+    (root / "app").mkdir()
+    (root / "app" / "__init__.py").write_text("")
+    for name, text in modules.items():
+        (root / "app" / f"{name}.py").write_text(text)
+
+
+def test_each_file_of_an_acyclic_project_is_parsed_once(tmp_path: Path) -> None:
+    """Summarising and checking share one parse when a file's imports are summarised first."""
+    write_project(
+        tmp_path,
+        {
+            "db": "from sqlalchemy.orm import sessionmaker\n\nSessionLocal = sessionmaker()\n",
+            "services": "def create(session, row):\n    session.add(row)\n",
+            "api": "from app.db import SessionLocal\nfrom app.services import create\n\n"
+            "def handler(row):\n    with SessionLocal() as session:\n"
+            "        create(session, row)\n        session.commit()\n",
+        },
+    )
+    report = run(tmp_path, jobs=1)
+    assert sorted(Path(p).name for p in report.analysed) == ["api.py", "db.py", "services.py"]
+    assert report.parses == 4  # the three, and the package's __init__.py (summarised only)
+
+
+def test_modules_in_an_import_cycle_are_summarised_before_they_are_checked(
+    tmp_path: Path,
+) -> None:
+    """Two modules importing each other are summarised first, then checked; in-process the
+    trees are kept in between, so each file is still parsed once."""
+    write_project(
+        tmp_path,
+        {
+            "orders": "from sqlalchemy.orm import Session\n\nfrom app.payments import refund\n\n"
+            "def cancel(session: Session, order):\n    session.delete(order)\n"
+            "    session.commit()\n",
+            "payments": "from app.orders import cancel\n\n"
+            "def refund(session, order):\n    session.add(order)\n",
+        },
+    )
+    report = run(tmp_path, jobs=1)
+    assert report.parses == 3  # orders, payments and the package's __init__.py
+    assert [(Path(d.path).name, d.line, d.code) for d in report.diagnostics] == [
+        ("orders.py", 7, "SES001")
+    ]

@@ -26,7 +26,7 @@ import hashlib
 import os
 import re
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, KeysView, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
@@ -47,6 +47,8 @@ PARALLEL_THRESHOLD_BYTES = 512 * 1024
 #: Pieces of work per worker, so that a slow piece does not leave the others idle.
 _CHUNKS_PER_JOB = 4
 _MIN_CHUNK_BYTES = 64 * 1024
+#: An in-process wave keeps parsed trees for a later wave only below this much source.
+_KEPT_TREES_BYTES = 2 * 1024 * 1024
 
 #: Called with (pass name, files done, files in that pass).
 ProgressCallback = Callable[[str, int, int], None]
@@ -65,6 +67,8 @@ class Report:
     cached: int
     #: Files the pre-filter skipped without parsing.
     skipped: int
+    #: Parses done in this run: one per analysed or summarised file, two in import cycles.
+    parses: int = 0
 
     @property
     def files_with_findings(self) -> int:
@@ -106,11 +110,9 @@ def check_paths(
     cache = Cache.open(settings.root, settings.fingerprint()) if use_cache else Cache.disabled()
     imports = _Imports(cache)
     candidates = [s for s in sources if may_contain_session_code(s.text, BASE_MARKERS)]
-    needed = _imported_by(candidates, sources, imports, settings)
     with _Workers(jobs or os.cpu_count() or 1) as workers:
-        project = _project_pass(needed, sources, settings, cache, workers, progress)
-        to_check = candidates + _naming_exports(sources, candidates, settings, project.index)
-        report = _check_pass(to_check, settings, project, imports, cache, workers, progress)
+        analysis = _Analysis(sources, settings, imports, cache, workers, progress)
+        report = analysis.run(candidates)
     cache.save()
     found.extend(report.diagnostics)
     kept = [d for d in found if _reported(d, settings)]
@@ -120,6 +122,7 @@ def check_paths(
         analysed=report.analysed,
         cached=report.cached,
         skipped=len(sources) - len(report.analysed) - report.cached,
+        parses=report.parses,
     )
 
 
@@ -147,13 +150,6 @@ def _load(path: str, root: str, package_dirs: dict[str, bool]) -> _Source | Diag
 # --- the project pass -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Project:
-    index: ProjectIndex
-    #: Trees parsed by the project pass in this process, reused by the check pass.
-    trees: dict[str, ast.Module]
-
-
 class _Imports:
     """The modules each file may import, read from its text once and cached."""
 
@@ -179,48 +175,53 @@ class _Imports:
 SUMMARY_MARKERS = (*BASE_MARKERS, "close", "raise")
 
 
-def _imported_by(
-    candidates: list[_Source], sources: list[_Source], imports: _Imports, settings: Settings
-) -> list[_Source]:
-    """The files the candidates import, directly or through the files they import.
+class _Matcher:
+    """Which files an imported name may resolve to in the index.
 
     Matching is by the last component of a module name (`app.db` and
-    `src.app.db` both end in `db`), which covers every way the index may later
-    resolve an import, suffix matching included: it can only summarise too many.
-    A module whose summary would be empty (none of `SUMMARY_MARKERS` nor a
-    configured factory name in its text) is left out; a package's `__init__.py`
-    never is, as it may re-export what its modules define.
+    `src.app.db` both end in `db`), which covers every way the index resolves
+    an import, suffix matching included: it can only match too many. A name
+    `pkg.*` (from a plain `import pkg`) matches every module below `pkg`.
     """
+
+    def __init__(self, sources: list[_Source]) -> None:
+        self._by_last: dict[str, list[_Source]] = {}
+        for source in sources:
+            for name in source.modules:
+                self._by_last.setdefault(name.rpartition(".")[2], []).append(source)
+
+    def key(self, name: str) -> str:
+        """Names with the same key match the same files."""
+        return name if name.endswith(_BELOW) else name.rpartition(".")[2]
+
+    def match(self, key: str) -> list[_Source]:
+        if key.endswith(_BELOW):
+            prefix = key.removesuffix(_BELOW) + "."
+            return [s for found in self._by_last.values() for s in found if _below(s, prefix)]
+        return self._by_last.get(key, [])
+
+
+def _summarisable(sources: list[_Source], settings: Settings) -> list[_Source]:
+    """The files whose summary can say anything: `SUMMARY_MARKERS` or a package `__init__`."""
     markers = (*SUMMARY_MARKERS, *markers_for(settings)[len(BASE_MARKERS) :])
-    by_last: dict[str, list[_Source]] = {}
-    for source in sources:
-        if not source.is_package and not may_contain_session_code(source.text, markers):
-            continue
-        for name in source.modules:
-            by_last.setdefault(name.rpartition(".")[2], []).append(source)
+    return [s for s in sources if s.is_package or may_contain_session_code(s.text, markers)]
+
+
+def _imported_by(candidates: list[_Source], matcher: _Matcher, imports: _Imports) -> list[_Source]:
+    """The files the candidates import, directly or through the files they import."""
     needed: dict[str, _Source] = {}
     pending = [name for source in candidates for name in imports.of(source)]
     seen: set[str] = set()
     while pending:
-        name = pending.pop()
-        if name.endswith(_BELOW):
-            prefix = name.removesuffix(_BELOW) + "."
-            key = name
-        else:
-            prefix = ""
-            key = name.rpartition(".")[2]
+        key = matcher.key(pending.pop())
         if key in seen:
             continue
         seen.add(key)
-        if prefix:
-            matched = [s for found in by_last.values() for s in found if _below(s, prefix)]
-        else:
-            matched = by_last.get(key, [])
-        for source in matched:
+        for source in matcher.match(key):
             if source.path not in needed:
                 needed[source.path] = source
                 pending.extend(imports.of(source))
-    return [source for source in sources if source.path in needed]
+    return list(needed.values())
 
 
 def _below(source: _Source, prefix: str) -> bool:
@@ -239,36 +240,6 @@ def _naming_exports(
     return [s for s in sources if s.path not in chosen and may_contain_session_code(s.text, extra)]
 
 
-def _project_pass(
-    needed: list[_Source],
-    sources: list[_Source],
-    settings: Settings,
-    cache: Cache,
-    workers: _Workers,
-    progress: ProgressCallback | None,
-) -> _Project:
-    entries: dict[str, SummaryEntry] = {}
-    pending: list[_Source] = []
-    for source in needed:
-        entry = cache.summary(source.path, source.content_hash, _qualified(source))
-        if entry is None:
-            pending.append(source)
-        else:
-            entries[source.path] = entry
-    trees: dict[str, ast.Module] = {}
-    jobs = [(s.path, s.text, _qualified(s), s.content_hash) for s in pending]
-    if workers.should_fork(jobs):
-        summarised = workers.map(_summarize_chunk, jobs, (settings, False), "summarising", progress)
-    else:
-        summarised = _summarize_chunk(jobs, settings, True)
-    for path, entry, tree in summarised:
-        entries[path] = entry
-        cache.store_summary(path, entry)
-        if tree is not None:
-            trees[path] = tree
-    return _Project(_build_index(sources, entries), trees)
-
-
 def _qualified(source: _Source) -> str:
     """The module name handed to the analysis: `app.__init__` for a package's `__init__.py`."""
     return f"{source.modules[0]}.__init__" if source.is_package else source.modules[0]
@@ -285,21 +256,37 @@ def _build_index(sources: list[_Source], entries: dict[str, SummaryEntry]) -> Pr
     return ProjectIndex(modules=modules)
 
 
-_SummaryJob = tuple[str, str, str, str]
+#: (path, text, module, content hash, what to do: "s" summarise and/or "c" check).
+_WorkJob = tuple[str, str, str, str, str]
+#: (path, summary entry if asked, findings if asked, the tree if the caller keeps trees).
+_WorkResult = tuple[
+    str, "SummaryEntry | None", "tuple[Diagnostic, ...] | None", "ast.Module | None"
+]
 
 
-def _summarize_chunk(
-    jobs: list[_SummaryJob], settings: Settings, keep_trees: bool
-) -> list[tuple[str, SummaryEntry, ast.Module | None]]:
-    results: list[tuple[str, SummaryEntry, ast.Module | None]] = []
+def _work_chunk(
+    jobs: list[_WorkJob],
+    settings: Settings,
+    index: ProjectIndex,
+    trees: dict[str, ast.Module] | None = None,
+) -> list[_WorkResult]:
+    """Parse each file once and summarise and/or check it; `trees` holds and receives trees."""
+    results: list[_WorkResult] = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # SyntaxWarning for odd escapes is not ours to report
-        for path, text, module, content_hash in jobs:
-            tree = _parse(text, path)
-            summary = None if isinstance(tree, Diagnostic) else _summarize(tree, module, settings)
-            entry = SummaryEntry(content_hash, module, summary)
-            kept = tree if keep_trees and isinstance(tree, ast.Module) else None
-            results.append((path, entry, kept))
+        for path, text, module, content_hash, what in jobs:
+            kept = trees.pop(path, None) if trees is not None else None
+            parsed = kept if kept is not None else _parse(text, path)
+            entry = diagnostics = None
+            if "s" in what:
+                summary = (
+                    None if isinstance(parsed, Diagnostic) else _summarize(parsed, module, settings)
+                )
+                entry = SummaryEntry(content_hash, module, summary)
+            if "c" in what:
+                diagnostics = check_file(text, path, settings, index, parsed)
+            tree = parsed if isinstance(parsed, ast.Module) and "c" not in what else None
+            results.append((path, entry, diagnostics, tree if trees is not None else None))
     return results
 
 
@@ -334,39 +321,188 @@ class _Checked:
     diagnostics: list[Diagnostic]
     analysed: tuple[str, ...]
     cached: int
+    parses: int
 
 
-def _check_pass(
-    sources: list[_Source],
-    settings: Settings,
-    project: _Project,
-    imports: _Imports,
-    cache: Cache,
-    workers: _Workers,
-    progress: ProgressCallback | None,
-) -> _Checked:
-    resolver = _ModuleResolver(project.index)
-    found: list[Diagnostic] = []
-    pending: list[tuple[_Source, str]] = []
-    cached = 0
-    for source in sources:
-        key = _result_key(source, imports.of(source), resolver)
-        hit = cache.result(source.path, key)
-        if hit is None:
-            pending.append((source, key))
+class _Analysis:
+    """The project pass and the check pass, scheduled so that most files are parsed once.
+
+    A file's summary depends on its text only; its findings depend on the
+    summaries of the modules it imports (its dependencies). So a file whose
+    dependencies are all summarised is parsed once, summarised (when others
+    import it) and checked in the same step. Files are taken in waves of such
+    ready files; when only import cycles are left, the modules blocking them
+    are summarised alone and checked in a later wave (parsed twice).
+    """
+
+    def __init__(
+        self,
+        sources: list[_Source],
+        settings: Settings,
+        imports: _Imports,
+        cache: Cache,
+        workers: _Workers,
+        progress: ProgressCallback | None,
+    ) -> None:
+        self._sources = sources
+        self._settings = settings
+        self._imports = imports
+        self._cache = cache
+        self._workers = workers
+        self._progress = progress
+        self._summaries: dict[str, SummaryEntry] = {}
+        self._keys: dict[str, str] = {}
+        self._trees: dict[str, ast.Module] = {}
+        self._found: list[Diagnostic] = []
+        self._analysed: list[str] = []
+        self._cached = 0
+        self._parses = 0
+
+    def run(self, candidates: list[_Source]) -> _Checked:
+        matcher = _Matcher(_summarisable(self._sources, self._settings))
+        needed = _imported_by(candidates, matcher, self._imports)
+        for source in needed:
+            entry = self._cache.summary(source.path, source.content_hash, _qualified(source))
+            if entry is not None:
+                self._summaries[source.path] = entry
+        needed_paths = {source.path for source in needed}
+        to_check = {source.path for source in candidates}
+        remaining = {s.path: s for s in self._sources if s.path in needed_paths | to_check}
+        dependencies = {
+            path: self._dependencies(source, matcher, needed_paths)
+            for path, source in remaining.items()
+        }
+        while remaining:
+            ready = [s for p, s in remaining.items() if dependencies[p] <= self._summaries.keys()]
+            if ready:
+                for source in ready:
+                    del remaining[source.path]
+                self._wave(ready, needed_paths, to_check)
+            else:
+                cycles = _first_cycles(remaining, dependencies, self._summaries.keys())
+                self._wave([remaining[path] for path in cycles], needed_paths, set())
+        index = self._index()
+        self._wave(_naming_exports(self._sources, candidates, self._settings, index), set(), None)
+        return _Checked(self._found, tuple(self._analysed), self._cached, self._parses)
+
+    def _dependencies(self, source: _Source, matcher: _Matcher, needed: set[str]) -> set[str]:
+        # A file may match its own name (`app/api/db.py` importing `app.core.db`): it then
+        # depends on its own summary, like any check that may look its own module up.
+        keys = {matcher.key(name) for name in self._imports.of(source)}
+        found = {match.path for key in keys for match in matcher.match(key)}
+        return found & needed
+
+    def _index(self) -> ProjectIndex:
+        return _build_index(self._sources, self._summaries)
+
+    def _wave(self, sources: list[_Source], needed: set[str], to_check: set[str] | None) -> None:
+        """Summarise (if needed and unknown) and check (if in `to_check`; None: all) `sources`."""
+        index = self._index()
+        resolver = _ModuleResolver(index)
+        jobs: list[_WorkJob] = []
+        for source in sources:
+            what = ""
+            if source.path in needed and source.path not in self._summaries:
+                what += "s"
+            if to_check is None or source.path in to_check:
+                what += self._check_unless_cached(source, resolver)
+            if what:
+                module = _qualified(source)
+                jobs.append((source.path, source.text, module, source.content_hash, what))
+        if not jobs:
+            return
+        fork = self._workers.should_fork(jobs)
+        # Trees of files summarised now and checked in a later wave are kept, within reason.
+        reuse = not fork and _weight(jobs) <= _KEPT_TREES_BYTES
+        if not reuse:
+            for job in jobs:
+                self._trees.pop(job[0], None)
+        self._parses += sum(1 for job in jobs if job[0] not in self._trees)
+        if fork:
+            extra = (self._settings, index)
+            results = self._workers.map(_work_chunk, jobs, extra, "checking", self._progress)
         else:
-            found.extend(hit)
-            cached += 1
-    jobs = [(source.path, source.text) for source, _ in pending]
-    if workers.should_fork(jobs):
-        results = workers.map(_check_chunk, jobs, (settings, project.index), "checking", progress)
-    else:
-        results = _check_chunk(jobs, settings, project.index, project.trees)
-    keys = {source.path: key for source, key in pending}
-    for path, diagnostics in results:
-        cache.store_result(path, keys[path], diagnostics)
-        found.extend(diagnostics)
-    return _Checked(found, tuple(source.path for source, _ in pending), cached)
+            results = _work_chunk(jobs, self._settings, index, self._trees if reuse else None)
+        for path, entry, diagnostics, tree in results:
+            if entry is not None:
+                self._summaries[path] = entry
+                self._cache.store_summary(path, entry)
+            if diagnostics is not None:
+                self._cache.store_result(path, self._keys[path], diagnostics)
+                self._found.extend(diagnostics)
+                self._analysed.append(path)
+            if tree is not None:
+                self._trees[path] = tree
+
+    def _check_unless_cached(self, source: _Source, resolver: _ModuleResolver) -> str:
+        key = _result_key(source, self._imports.of(source), resolver)
+        hit = self._cache.result(source.path, key)
+        if hit is None:
+            self._keys[source.path] = key
+            return "c"
+        self._found.extend(hit)
+        self._cached += 1
+        return ""
+
+
+def _first_cycles(
+    remaining: dict[str, _Source], dependencies: dict[str, set[str]], summarised: KeysView[str]
+) -> list[str]:
+    """The files of the import cycles that depend on nothing else still to summarise.
+
+    Summarising them (alone) unblocks them and, later, what depends on them.
+    """
+    components = _strongly_connected(
+        {path: (dependencies[path] & remaining.keys()) - summarised for path in remaining}
+    )
+    chosen: list[str] = []
+    for members in components:
+        outside = set().union(*(dependencies[m] for m in members)) - set(members)
+        if outside <= summarised:
+            chosen.extend(sorted(members))
+    return chosen
+
+
+def _strongly_connected(edges: dict[str, set[str]]) -> list[list[str]]:
+    """Tarjan's strongly connected components, iteratively; dependencies come first."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    components: list[list[str]] = []
+    for root in sorted(edges):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(edges[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(edges[child]))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                members = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    members.append(member)
+                    if member == node:
+                        break
+                components.append(members)
+    return components
 
 
 class _ModuleResolver:
@@ -412,26 +548,12 @@ def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-def _check_chunk(
-    jobs: list[tuple[str, str]],
-    settings: Settings,
-    index: ProjectIndex,
-    trees: dict[str, ast.Module] | None = None,
-) -> list[tuple[str, tuple[Diagnostic, ...]]]:
-    results: list[tuple[str, tuple[Diagnostic, ...]]] = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for path, text in jobs:
-            results.append((path, check_file(text, path, settings, index, (trees or {}).get(path))))
-    return results
-
-
 def check_file(
     text: str,
     path: str,
     settings: Settings,
     index: ProjectIndex | None = None,
-    tree: ast.Module | None = None,
+    tree: ast.Module | Diagnostic | None = None,
 ) -> tuple[Diagnostic, ...]:
     """One file's findings; bad input and analyzer failures become SES90x findings."""
     parsed = tree if tree is not None else _parse(text, path)
