@@ -357,6 +357,8 @@ class _Analysis:
         self._analysed: list[str] = []
         self._cached = 0
         self._parses = 0
+        self._done = 0
+        self._total = 0
 
     def run(self, candidates: list[_Source]) -> _Checked:
         matcher = _Matcher(_summarisable(self._sources, self._settings))
@@ -372,6 +374,7 @@ class _Analysis:
             path: self._dependencies(source, matcher, needed_paths)
             for path, source in remaining.items()
         }
+        self._total = len(remaining)
         while remaining:
             ready = [s for p, s in remaining.items() if dependencies[p] <= self._summaries.keys()]
             if ready:
@@ -410,6 +413,7 @@ class _Analysis:
                 module = _qualified(source)
                 jobs.append((source.path, source.text, module, source.content_hash, what))
         if not jobs:
+            self._advance(len(sources))
             return
         fork = self._workers.should_fork(jobs)
         # Trees of files summarised now and checked in a later wave are kept, within reason.
@@ -420,9 +424,10 @@ class _Analysis:
         self._parses += sum(1 for job in jobs if job[0] not in self._trees)
         if fork:
             extra = (self._settings, index)
-            results = self._workers.map(_work_chunk, jobs, extra, "checking", self._progress)
+            results = self._workers.map(_work_chunk, jobs, extra, "checking", self._report_progress)
         else:
             results = _work_chunk(jobs, self._settings, index, self._trees if reuse else None)
+        self._advance(len(sources))
         for path, entry, diagnostics, tree in results:
             if entry is not None:
                 self._summaries[path] = entry
@@ -433,6 +438,16 @@ class _Analysis:
                 self._analysed.append(path)
             if tree is not None:
                 self._trees[path] = tree
+
+    def _report_progress(self, stage: str, done: int, total: int) -> None:
+        """Progress of the whole run, from the progress of one wave in the pool."""
+        if self._progress is not None and done < total:
+            self._progress(stage, min(self._done + done, self._total), self._total)
+
+    def _advance(self, files: int) -> None:
+        self._done = min(self._done + files, self._total)
+        if self._progress is not None and self._total:
+            self._progress("checking", self._done, self._total)
 
     def _check_unless_cached(self, source: _Source, resolver: _ModuleResolver) -> str:
         key = _result_key(source, self._imports.of(source), resolver)
@@ -690,7 +705,11 @@ class _Workers:
             self._executor.shutdown(cancel_futures=True)
 
     def should_fork(self, jobs: Sequence[tuple[str, ...]]) -> bool:
-        return self.jobs > 1 and len(jobs) > 1 and _weight(jobs) >= PARALLEL_THRESHOLD_BYTES
+        """Whether `jobs` are worth sending to the pool (cheaper once it is running)."""
+        if self.jobs == 1 or len(jobs) < 2:
+            return False
+        threshold = PARALLEL_THRESHOLD_BYTES if self._executor is None else _MIN_CHUNK_BYTES
+        return _weight(jobs) >= threshold
 
     def map(
         self,
