@@ -1,22 +1,23 @@
-"""Many files: discovery, pre-filter, project pass, parallel checking and the cache.
+"""Many files: discovery, pre-filter, project summaries, parallel checking and the cache.
 
 `check_paths` is what `sessionsafe check` runs:
 
 1. discover the files (`_discovery`), read and decode them; a file that cannot
    be read or decoded gets its SES90x finding;
 2. pre-filter: the files whose text may contain session code (`_prefilter`)
-   are the candidates; their imports are read from the text;
-3. project pass: the modules those candidates import, and the modules those
-   import in turn, are parsed and summarised (`summarize_module`) into the
-   `ProjectIndex`. A module nobody imports is never looked up in the index, so
-   it is not summarised, and a candidate nobody imports is parsed only once;
-4. check pass: every candidate (plus any file naming something the index
+   are the candidates; the modules each file imports are read from its text;
+3. project summaries: the modules the candidates import, and those they import
+   in turn, are summarised (`summarize_module`) into the `ProjectIndex`. A
+   module nobody imports is never looked up, so it is not summarised;
+4. checking: every candidate (plus any file naming something the index
    exports) is analysed with `check_source`;
 5. apply `per-file-ignores` and sort.
 
-Both passes use the cache, and run in worker processes when there is enough
-work to pay for starting them; small inputs (pre-commit's usual few files)
-run in-process, and the process pool module is imported only when used.
+Steps 3 and 4 run together (`_Analysis`): a file whose imports are already
+summarised is parsed once, then summarised and checked. Work runs in worker
+processes when there is enough to pay for starting them; small inputs
+(pre-commit's usual few files) run in-process, and the process pool module is
+imported only when used. Summaries, imports and findings are cached per file.
 """
 
 from __future__ import annotations
