@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 _LEAVE = frozenset({flow.BREAK, flow.RETURN, flow.RAISE})
 #: Words that make a loop condition a batch-size checkpoint (`if len(batch) >= BATCH_SIZE`).
 _BATCH_LOOP_WORDS = ("batch", "chunk", "partition")
+_BATCH_SIZE_NAMES = ("batch_size", "chunk_size", "batchsize", "chunksize", "page_size")
 _BATCH_WORDS = ("batch", "chunk", "size", "every", "threshold", "interval", "checkpoint", "flush")
 
 
@@ -202,19 +203,25 @@ def _is_batch_loop(loop: ast.stmt) -> bool:
     """A loop over batches: each iteration is one bounded transaction by design.
 
     `for start in range(0, n, BATCH_SIZE)`, `for chunk in chunks(rows, 500)`, or a
-    `while` loop that fetches `.limit(n)` rows or uses a `batch_size` per round.
+    `while`/counted `for _ in range(n)` loop that fetches `.limit(n)` rows or uses a
+    `batch_size` per round.
     """
     if isinstance(loop, ast.While) and isinstance(loop.test, ast.Constant) and loop.test.value:
         return True  # `while True:`: an event loop (worker, poller, REPL); each round stands alone
     if isinstance(loop, ast.For | ast.AsyncFor):
         iterated = loop.iter
-        if isinstance(iterated, ast.Call) and dotted_name(iterated.func) == "range":
-            return len(iterated.args) == 3  # `range(0, len(rows), step)`
+        ranged = iterated if isinstance(iterated, ast.Call) else None
+        counting = ranged is not None and dotted_name(ranged.func) == "range"
+        if ranged is not None and counting and len(ranged.args) == 3:
+            return True  # `range(0, len(rows), step)`
         header = f"{ast.unparse(loop.target)} {ast.unparse(iterated)}".lower()
-        return any(word in header for word in _BATCH_LOOP_WORDS)
+        if any(word in header for word in _BATCH_LOOP_WORDS):
+            return True
+        if not counting:
+            return False  # a loop over items; only a counted loop may fetch batches
     for node in ast.walk(loop):
         named = node.id if isinstance(node, ast.Name) else getattr(node, "arg", None)
-        if isinstance(named, str) and any(word in named.lower() for word in _BATCH_LOOP_WORDS):
+        if isinstance(named, str) and any(word in named.lower() for word in _BATCH_SIZE_NAMES):
             return True  # `LIMIT :batch_size`, `fetch(batch_size=...)`
         if (
             isinstance(node, ast.Call)
