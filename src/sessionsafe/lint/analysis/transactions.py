@@ -24,6 +24,7 @@ nothing walks the tree again.
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sessionsafe.lint.analysis import flow
@@ -46,7 +47,7 @@ def enclosing_begin(
 ) -> ast.With | ast.AsyncWith | None:
     """The innermost `with ... .begin()` block around `call` that begins `ref`'s transaction."""
     previous: ast.AST = call
-    for ancestor in model.ancestors(call):
+    for ancestor in _ancestors(model, call):
         if isinstance(ancestor, FunctionNode | ast.Lambda | ast.ClassDef):
             return None
         if (
@@ -57,6 +58,18 @@ def enclosing_begin(
             return ancestor
         previous = ancestor
     return None
+
+
+def _ancestors(model: SemanticModel, node: ast.AST) -> Iterator[ast.AST]:
+    """The parents of `node`, innermost first: in its function, or in the module's own code."""
+    if model.function_at(node) is not None:
+        yield from model.ancestors(node)
+        return
+    parents = model.facts(None).parents
+    current = parents.get(node)
+    while current is not None and not isinstance(current, ast.Module):
+        yield current
+        current = parents.get(current)
 
 
 def _begins(model: SemanticModel, item: ast.withitem, ref: SessionRef, at: ast.AST) -> bool:
@@ -83,14 +96,15 @@ def _begins(model: SemanticModel, item: ast.withitem, ref: SessionRef, at: ast.A
 def begun_session(model: SemanticModel, call: ast.Call) -> SessionRef | None:
     """The session of `name.commit()` when `name` is bound by `with <factory>.begin() as name`.
 
-    Covers factories the resolver cannot see (`self._factory`, `deps.make_sessions`):
-    a `begin()` on something named like a session factory hands out a session.
+    Covers what the resolver does not bind: module-level `with` blocks of a script, and
+    factories it cannot see (`self._factory`): a `begin()` on something named like a
+    session factory hands out a session.
     """
     func = call.func
     if not isinstance(func, ast.Attribute) or not isinstance(func.value, ast.Name):
         return None
     name = func.value.id
-    for ancestor in model.ancestors(call):
+    for ancestor in _ancestors(model, call):
         if isinstance(ancestor, FunctionNode | ast.Lambda | ast.ClassDef):
             return None
         if isinstance(ancestor, ast.With | ast.AsyncWith):
@@ -104,7 +118,10 @@ def begun_session(model: SemanticModel, call: ast.Call) -> SessionRef | None:
                     and isinstance(context, ast.Call)
                     and isinstance(context.func, ast.Attribute)
                     and context.func.attr == "begin"
-                    and _factory_like(context.func.value)
+                    and (
+                        _factory_like(context.func.value)
+                        or model.created_session(item, call) is not None
+                    )
                 ):
                     return SessionRef(
                         name, SessionKind.CREATED, isinstance(ancestor, ast.AsyncWith)
