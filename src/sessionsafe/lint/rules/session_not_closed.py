@@ -211,5 +211,6 @@ class SessionNotClosed(Rule):
             return
         function = self.model.structure.info(node)
         for call in lifetimes.unclosed_creations(self.model, function):
-            creator = f"{dotted_name(call.func) or 'the factory'}()"
+            name = dotted_name(call.func) or "the factory"
+            creator = f"{name}(...)" if call.args or call.keywords else f"{name}()"
             self.report(call, creator=creator, function=node.name)

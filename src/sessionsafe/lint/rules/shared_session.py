@@ -248,4 +248,5 @@ class SharedSession(Rule):
 
     def visit_Module(self, node: ast.Module) -> None:
         for call in lifetimes.shared_creations(self.model):
-            self.report(call, creator=f"{dotted_name(call.func) or 'the factory'}()")
+            name = dotted_name(call.func) or "the factory"
+            self.report(call, creator=f"{name}(...)" if call.args or call.keywords else f"{name}()")
