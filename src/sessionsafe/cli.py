@@ -219,15 +219,23 @@ def _rules(output_format: str) -> int:
         return EXIT_CLEAN
     name_width = max((len(row[1]) for row in rows), default=4)
     lines = [f"{'code':<8}{'name':<{name_width + 2}}{'default':<9}summary"]
+    # On a terminal each rule stays on one line; piped, the summaries are whole.
+    room = _terminal_width() - (8 + name_width + 2 + 9) if _is_terminal(sys.stdout) else 0
     for code, name, on, summary in rows:
+        if room > 10 and len(summary) > room:
+            summary = summary[: room - 1].rstrip() + "…"
         lines.append(f"{code:<8}{name:<{name_width + 2}}{'on' if on else 'off':<9}{summary}")
     _write("\n".join(lines) + "\n")
     return EXIT_CLEAN
 
 
-def _explain(code: str, *, run: bool) -> int:
+def _terminal_width() -> int:
     import shutil
 
+    return shutil.get_terminal_size().columns
+
+
+def _explain(code: str, *, run: bool) -> int:
     from sessionsafe.lint import _file_errors
 
     wanted = code.strip().upper()
@@ -240,7 +248,7 @@ def _explain(code: str, *, run: bool) -> int:
     from sessionsafe.lint.explain import UnknownRuleError, explain
 
     color = _is_terminal(sys.stdout) and not os.environ.get("NO_COLOR")
-    width = min(shutil.get_terminal_size().columns, 100)
+    width = min(_terminal_width(), 100)
     try:
         page = explain(code, run=run, color=color, width=width)
     except UnknownRuleError as error:

@@ -323,3 +323,11 @@ def test_the_pre_commit_hook_runs_sessionsafe_check_on_python_files() -> None:
     assert hook["entry"] == "sessionsafe check"
     assert hook["language"] == "python"
     assert hook["types"] == ["python"]
+
+
+def test_rules_fit_the_terminal_but_are_whole_when_piped(tmp_path: Path) -> None:
+    """On an 80-column terminal no line of `sessionsafe rules` is wider than 80 characters."""
+    on_terminal = run_on_a_terminal(["rules"], tmp_path, {"COLUMNS": "80"})
+    assert max(len(line) for line in on_terminal.splitlines()) <= 80
+    piped = sessionsafe("rules", cwd=tmp_path).stdout
+    assert "…" not in piped
