@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -344,4 +345,14 @@ def test_modules_in_an_import_cycle_are_summarised_before_they_are_checked(
     assert report.parses == 3  # orders, payments and the package's __init__.py
     assert [(Path(d.path).name, d.line, d.code) for d in report.diagnostics] == [
         ("orders.py", 7, "SES001")
+    ]
+
+
+def test_a_fifo_named_on_the_command_line_is_not_read(tmp_path: Path) -> None:
+    """Reading a FIFO could block forever: it is reported as not a regular file instead."""
+    fifo = tmp_path / "pipe.py"
+    os.mkfifo(fifo)
+    report = check_paths([str(fifo)], default_settings(str(tmp_path)), use_cache=False)
+    assert [(d.code, d.message) for d in report.diagnostics] == [
+        ("SES903", "cannot read: not a regular file")
     ]

@@ -26,6 +26,7 @@ import ast
 import hashlib
 import os
 import re
+import stat
 import warnings
 from collections.abc import Callable, Iterator, KeysView, Sequence
 from dataclasses import dataclass
@@ -135,17 +136,31 @@ def _reported(diagnostic: Diagnostic, settings: Settings) -> bool:
 
 
 def _load(path: str, root: str, package_dirs: dict[str, bool]) -> _Source | Diagnostic:
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as error:
-        return _file_errors.unreadable(path, error.strerror or str(error))
+    data = _read(path)
+    if isinstance(data, Diagnostic):
+        return data
     text = _file_errors.decode_source(data, path)
     if isinstance(text, Diagnostic):
         return text
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
     is_package = os.path.basename(path) == "__init__.py"
     return _Source(path, text, digest, module_names(path, root, package_dirs), is_package)
+
+
+def _read(path: str) -> bytes | Diagnostic:
+    """The bytes of a regular file; a FIFO or device named on the command line is not read,
+    as reading it could block or never end."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        return _file_errors.unreadable(path, error.strerror or str(error))
+    with open(descriptor, "rb", closefd=True) as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return _file_errors.unreadable(path, "not a regular file")
+        try:
+            return handle.read()
+        except OSError as error:
+            return _file_errors.unreadable(path, error.strerror or str(error))
 
 
 # --- the project pass -------------------------------------------------------------------------
