@@ -64,6 +64,8 @@ Flow
 from __future__ import annotations
 
 import ast
+import enum
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
@@ -141,6 +143,17 @@ _LEAVE = frozenset({flow.RAISE, flow.RETURN})
 _RAISE = frozenset({flow.RAISE})
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+class _Outcome(enum.Enum):
+    """How a path through a handler ends with respect to one session."""
+
+    RELEASED = "released"  # rolled back, closed or raised
+    ESCAPED = "escaped"  # returned, continued or broke out first
+    NONE = "none"  # fell through without either
+
+
 @dataclass(frozen=True, slots=True)
 class Span:
     """A source span that is not a whole node (the `except ...:` header of a handler)."""
@@ -167,7 +180,9 @@ class SemanticModel:
         self.path = path
         self.settings = settings
         self.project = project
-        self._lines = source.splitlines()
+        # Python's own line breaks only: `str.splitlines` also breaks at form feeds,
+        # U+2028 and friends, which would shift every line number after them.
+        self._lines = _LINE_BREAK.split(source)
         self._noqa: NoqaMap = parse_noqa(source)
         module, is_package = module_name_for(path, settings.root)
         self.module = module
@@ -175,8 +190,12 @@ class SemanticModel:
         self.structure = ModuleStructure(tree, import_sink=self.imports.add)
         self.imports.add_all(self.structure.imports)
         self.sessions = SessionResolver(self.structure, self.imports, project, settings)
-        self.ownership = Ownership(self.sessions, settings.lifecycle_decorators, source)
+        self.ownership = Ownership(self.sessions, settings.lifecycle_decorators)
+        # The pre-filter imports this package (for `ProjectIndex`): import it late.
+        from sessionsafe.lint._prefilter import BASE_MARKERS
+
         self._tokens = self._session_tokens()
+        self._markers = BASE_MARKERS + tuple(sorted(self._module_names()))
         self._helper_cache: dict[ast.AST, tuple[HelperSummary, ...]] = {}
 
     @classmethod
@@ -217,16 +236,35 @@ class SemanticModel:
         text = "\n".join(self._lines[start - 1 : end])
         return any(token in text for token in self._tokens)
 
+    def may_matter(self, node: ast.AST) -> bool:
+        """Whether `node`'s source (decorators included) holds a pre-filter marker.
+
+        The markers are the runner's file pre-filter markers plus this module's own
+        names for factories and shared sessions; a statement without any of them
+        cannot involve a session, so no rule can report inside it.
+        """
+        start = getattr(node, "lineno", 1)
+        for decorator in getattr(node, "decorator_list", ()):
+            start = min(start, decorator.lineno)
+        end = getattr(node, "end_lineno", None) or start
+        text = "\n".join(self._lines[start - 1 : end])
+        return any(marker in text for marker in self._markers)
+
     def _session_tokens(self) -> tuple[str, ...]:
         tokens = {"ession", "db", "DB", "Db"}
-        tokens.update(name.split(".")[-1] for name in self.settings.session_factories)
+        tokens.update(self._module_names())
+        return tuple(tokens)
+
+    def _module_names(self) -> set[str]:
+        """Local names of this module's factories and shared sessions, and configured names."""
+        tokens = {name.split(".")[-1] for name in self.settings.session_factories}
         for local, origin in self.imports.bindings.items():
             if self.project.lookup(origin, "factories") or self.project.lookup(origin, "sessions"):
                 tokens.add(local)
         for name, values in self.structure.assignments.items():
             if isinstance(values[-1], ast.Call) and self.sessions.factory_kind(values[-1], None):
                 tokens.add(name)
-        return tuple(tokens)
+        return tokens
 
     # -- sessions -------------------------------------------------------------------------
 
@@ -337,8 +375,51 @@ class SemanticModel:
         return found
 
     def releases_session(self, statements: list[ast.stmt], ref: SessionRef, at: ast.AST) -> bool:
-        """Whether `statements` roll back or close `ref` (any `rollback()` counts)."""
+        """Whether every path through `statements` rolls back or closes `ref` (or raises).
+
+        A release counts when made on `ref` itself, on an object that is not a
+        known session (a savepoint, a transaction, a wrapper), or through a
+        helper of this module or of the project that rolls back or closes it.
+        A path that returns, continues or breaks before any release does not.
+        """
         function = self.function_at(at)
+        return self._block_outcome(statements, ref, function) is _Outcome.RELEASED
+
+    def _block_outcome(
+        self, statements: list[ast.stmt], ref: SessionRef, function: FunctionInfo | None
+    ) -> _Outcome:
+        for statement in statements:
+            outcome = self._statement_outcome(statement, ref, function)
+            if outcome is not _Outcome.NONE:
+                return outcome
+        return _Outcome.NONE
+
+    def _statement_outcome(
+        self, statement: ast.stmt, ref: SessionRef, function: FunctionInfo | None
+    ) -> _Outcome:
+        if isinstance(statement, ast.Raise):
+            return _Outcome.RELEASED
+        if isinstance(statement, ast.If):
+            body = self._block_outcome(statement.body, ref, function)
+            orelse = self._block_outcome(statement.orelse, ref, function)
+            if body is orelse:
+                return body
+            return _Outcome.ESCAPED if _Outcome.ESCAPED in (body, orelse) else _Outcome.NONE
+        if isinstance(statement, ast.With | ast.AsyncWith):
+            return self._block_outcome(statement.body, ref, function)
+        if self._releases_anywhere([statement], ref, function):
+            return _Outcome.RELEASED
+        if isinstance(statement, ast.Return | ast.Continue | ast.Break):
+            return _Outcome.ESCAPED
+        if not isinstance(statement, FunctionNode | ast.ClassDef) and any(
+            isinstance(node, ast.Return | ast.Continue | ast.Break) for node in ast.walk(statement)
+        ):
+            return _Outcome.ESCAPED
+        return _Outcome.NONE
+
+    def _releases_anywhere(
+        self, statements: list[ast.stmt], ref: SessionRef, function: FunctionInfo | None
+    ) -> bool:
         for call in flow.iter_calls(statements):
             pair = flow.method_call(call)
             if pair is not None:
@@ -499,16 +580,28 @@ class SemanticModel:
 
     def used_after(self, try_node: ast.Try, handler: ast.ExceptHandler, ref: SessionRef) -> bool:
         """Whether `ref` is used again after `handler` swallows, or outlives the function."""
-        if ref.kind in LASTING_KINDS:
-            return True
         function = self.function_at(try_node)
-        if ref.kind is SessionKind.INJECTED and not self.owns(function, ref):
-            return True
         facts = self.facts(function)
-        if ref.key in facts.returned_names:
-            return True
         handler_uses = [method for use, method in self._uses(ref, facts) if _inside(use, handler)]
         if handler_uses and handler_uses[0] not in RELEASE_METHODS:
+            return True
+        savepoint = self._enclosing_savepoint(try_node, ref, function)
+        if savepoint is not None:
+            # Caught inside `with ref.begin_nested():` - the block's exit rolls the savepoint
+            # back, so only a use later inside the block (or the next loop turn in it) hurts.
+            return any(
+                _inside(use, savepoint) and _position(use) > _end_position(try_node)
+                for use, _ in self._uses(ref, facts)
+            ) or any(
+                _inside(loop, savepoint)
+                and any(_inside(use, loop) for use, _ in self._uses(ref, facts))
+                for loop in self.enclosing_loops(try_node)
+            )
+        if ref.kind in LASTING_KINDS:
+            return True
+        if ref.kind is SessionKind.INJECTED and not self.owns(function, ref):
+            return True
+        if ref.key in facts.returned_names:
             return True
         if self.always_leaves(handler.body, handler):
             return False
@@ -530,6 +623,23 @@ class SemanticModel:
             return False
         first_method = min(after, key=lambda pair: _position(pair[0]))[1]
         return first_method not in RELEASE_METHODS
+
+    def _enclosing_savepoint(
+        self, node: ast.AST, ref: SessionRef, function: FunctionInfo | None
+    ) -> ast.With | ast.AsyncWith | None:
+        """The innermost `with <ref>.begin_nested():` around `node` in its function."""
+        for ancestor in self.ancestors(node):
+            if isinstance(ancestor, ast.With | ast.AsyncWith):
+                for item in ancestor.items:
+                    block = flow.savepoint_or_transaction_block(item)
+                    if block is None or block[1] != "begin_nested":
+                        continue
+                    if block[0] == ref.key:
+                        return ancestor
+                    found = self.sessions.session_of(_receiver_of(item.context_expr), function)
+                    if found is not None and found.key == ref.key:
+                        return ancestor
+        return None
 
     def _binding_region_end(self, bindings: list[ast.AST], facts: FunctionFacts) -> int:
         """The last line where a `with`-bound session is still open (else: end of function)."""
@@ -597,6 +707,15 @@ class SemanticModel:
             if not text.isascii():
                 return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "replace")) + 1
         return byte_offset + 1
+
+
+def _receiver_of(context: ast.expr) -> ast.expr:
+    """`session` in `session.begin_nested()` / `await session.begin_nested()`."""
+    if isinstance(context, ast.Await):
+        context = context.value
+    assert isinstance(context, ast.Call)
+    assert isinstance(context.func, ast.Attribute)
+    return context.func.value
 
 
 def _line(node: ast.AST) -> int:

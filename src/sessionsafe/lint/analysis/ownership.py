@@ -130,11 +130,8 @@ _VIEW_BASE_SUFFIXES = ("Resource", "View", "MethodView", "Handler", "Endpoint", 
 class Ownership:
     """Decides whether a function owns a session (`owns`) and what kind of code it is."""
 
-    def __init__(
-        self, resolver: SessionResolver, lifecycle_decorators: tuple[str, ...], source: str = ""
-    ) -> None:
+    def __init__(self, resolver: SessionResolver, lifecycle_decorators: tuple[str, ...]) -> None:
         self.resolver = resolver
-        self.source = source
         self._extra = set(lifecycle_decorators)
         self._extra_last = {name.split(".")[-1] for name in lifecycle_decorators}
         self._registered_views: set[str] | None = None
@@ -147,13 +144,9 @@ class Ownership:
         if session.kind is SessionKind.INJECTED:
             if self.provider_commits(session.provider):
                 return False
-            # An alias annotation (`db: SessionDep`) on a plain function is only a type: the
-            # function is a helper unless the framework calls it.
-            return (
-                session.declared_dependency
-                or self.is_lifecycle(function)
-                or self.is_dependency(function)
-            )
+            # Only the request handler (or a `yield` dependency wrapping it) owns an injected
+            # session; a sub-dependency or a helper typed `db: SessionDep` does not.
+            return self.is_lifecycle(function) or _is_generator(function)
         if self.is_lifecycle(function):
             return True
         if session.kind is SessionKind.ATTRIBUTE:
@@ -185,10 +178,6 @@ class Ownership:
         qualified = provider if origin is None else (f"{origin}.{rest}" if rest else origin)
         known = self.resolver.project.lookup(qualified, "providers")
         return bool(known) and known is not None and known.endswith("_commits")
-
-    def is_dependency(self, function: FunctionInfo) -> bool:
-        """The module passes the function to `Depends(...)`: FastAPI calls it."""
-        return function.parent is None and f"Depends({function.name}" in self.source
 
     def is_lifecycle(self, function: FunctionInfo) -> bool:
         """Entry points, handlers, hooks, tasks, tests, fixtures and commit wrappers."""
@@ -257,6 +246,14 @@ class Ownership:
             site.method in {"app_context", "test_request_context", "request_context"}
             for site in facts.method_calls
         )
+
+
+def _is_generator(function: FunctionInfo) -> bool:
+    return any(
+        isinstance(node, ast.Yield | ast.YieldFrom)
+        for statement in function.node.body
+        for node in ast.walk(statement)
+    )
 
 
 def _method_self(function: FunctionInfo) -> str | None:

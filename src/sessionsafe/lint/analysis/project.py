@@ -277,7 +277,21 @@ def _effects(index: int, name: str, called: set[str]) -> list[HelperSummary]:
 
 
 def provider_kind(function: FunctionNode, resolver: SessionResolver) -> str | None:
-    """ "yield"/"return" (+ "_commits", "async_" prefix) if `function` hands out a session."""
+    """The provider kind if `function` hands out a session, else `None`.
+
+    Kinds are "yield" or "return", with an "async_" prefix and a "_commits" suffix
+    as `ModuleSummary.providers` describes. Cached per function; a function that
+    (indirectly) returns its own call is not a provider.
+    """
+    known = resolver.provider_kinds
+    if function in known:
+        return known[function]
+    known[function] = None
+    found = known[function] = _provider_kind(function, resolver)
+    return found
+
+
+def _provider_kind(function: FunctionNode, resolver: SessionResolver) -> str | None:
     args = function.args
     required = len(args.posonlyargs) + len(args.args) - len(args.defaults)
     if required > 0 or any(default is None for default in args.kw_defaults):

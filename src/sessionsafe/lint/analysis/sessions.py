@@ -76,9 +76,6 @@ class SessionRef:
     provider: str | None = None
     #: For `ATTRIBUTE`: the class creates the session itself (it owns it).
     created_by_class: bool = False
-    #: For `INJECTED`: the parameter's own default is `Depends(...)`, so the framework
-    #: calls this function (an alias annotation alone may just be a type).
-    declared_dependency: bool = False
 
     @property
     def origin(self) -> str:
@@ -325,6 +322,8 @@ class SessionResolver:
         self._function_sessions: dict[ast.AST, dict[str, SessionRef | None]] = {}
         self._class_attributes: dict[ast.AST, dict[str, SessionRef | None]] = {}
         self._module_names: dict[str, SessionRef | None] = {}
+        #: Functions of this module that hand out a session -> provider kind (see project.py).
+        self.provider_kinds: dict[ast.AST, str | None] = {}
         self._extra_factories = {name.split(".")[-1] for name in settings.session_factories}
         self._extra_qualified = set(settings.session_factories)
         self.evidence = self._has_sqlalchemy_evidence()
@@ -627,21 +626,14 @@ class SessionResolver:
         scope: FunctionInfo,
     ) -> SessionRef | None:
         provider = self._depends_provider(default)
-        declared = provider is not None
         typed = self.annotation_session(annotation) if annotation is not None else None
         if typed is not None:
             is_async, annotated_provider, injected = typed
             provider = provider or annotated_provider
             kind = SessionKind.INJECTED if injected or provider else SessionKind.PARAMETER
-            return SessionRef(name, kind, is_async, provider, declared_dependency=declared)
+            return SessionRef(name, kind, is_async, provider)
         if provider is not None and self._provides_session(provider):
-            return SessionRef(
-                name,
-                SessionKind.INJECTED,
-                "async" in provider.lower(),
-                provider,
-                declared_dependency=True,
-            )
+            return SessionRef(name, SessionKind.INJECTED, "async" in provider.lower(), provider)
         if annotation is not None and not _is_loose_annotation(annotation):
             return None
         if self._used_like_session(name, self.structure.facts(scope.node).methods_called_on(name)):
