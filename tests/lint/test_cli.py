@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import pty
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from privileges import as_unprivileged, shared_directory
 
 from sessionsafe import __version__
-from sessionsafe.cli import main
+from sessionsafe.cli import _ProgressLine, main
 from sessionsafe.lint.rules import ALL_RULES
 
 SESSION_CODE = "from app.db import SessionLocal\n\ndef handler(session):\n    session.add(1)\n"
@@ -240,7 +242,7 @@ def test_check_imports_nothing_heavy(project: Path) -> None:
     """Checking one file loads neither SQLAlchemy, nor the process pool, nor unused renderers."""
     code = (
         "import sys, contextlib, io\n"
-        "from sessionsafe.cli import main\n"
+        "from sessionsafe.cli import _ProgressLine, main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    main(['check', '--no-cache', 'app/db.py'])\n"
         "heavy = {'sqlalchemy', 'concurrent.futures', 'multiprocessing', 'json',\n"
@@ -331,3 +333,28 @@ def test_rules_fit_the_terminal_but_are_whole_when_piped(tmp_path: Path) -> None
     assert max(len(line) for line in on_terminal.splitlines()) <= 80
     piped = sessionsafe("rules", cwd=tmp_path).stdout
     assert "…" not in piped
+
+
+def test_the_progress_line_appears_on_a_terminal_only_after_half_a_second() -> None:
+    """Quick runs print no progress; slower ones rewrite one line, cleared at the end."""
+    leader, follower = pty.openpty()
+    with os.fdopen(follower, "w") as terminal:
+        progress = _ProgressLine(terminal)
+        progress("checking", 1, 10)
+        time.sleep(0.6)
+        progress("checking", 5, 10)
+        progress.clear()
+        os.set_blocking(leader, False)
+        written = os.read(leader, 4096).decode()
+    os.close(leader)
+    assert written == "\r\x1b[Ksessionsafe: checking 5/10 files\r\x1b[K"
+
+
+def test_no_progress_line_on_a_pipe_however_long_the_run() -> None:
+    """A stream that is not a terminal never gets a progress line."""
+    stream = io.StringIO()
+    progress = _ProgressLine(stream)
+    time.sleep(0.6)
+    progress("checking", 5, 10)
+    progress.clear()
+    assert stream.getvalue() == ""
