@@ -163,7 +163,7 @@ def _read(path: str) -> bytes | Diagnostic:
             return _file_errors.unreadable(path, error.strerror or str(error))
 
 
-# --- the project pass -------------------------------------------------------------------------
+# --- summarising and checking ----------------------------------------------------------------
 
 
 class _Imports:
@@ -314,7 +314,7 @@ def _summarize(tree: ast.Module, module: str, settings: Settings) -> ModuleSumma
     """
     try:
         return summarize_module(tree, module, settings)
-    except (RecursionError, MemoryError):
+    except Exception:  # the check of the same file reports the failure as SES900
         return ModuleSummary(module.removesuffix(".__init__"))
 
 
@@ -329,9 +329,6 @@ def _parse(text: str, path: str) -> ast.Module | Diagnostic:
         return _file_errors.internal_error(path, error)
 
 
-# --- the check pass ---------------------------------------------------------------------------
-
-
 @dataclass(frozen=True, slots=True)
 class _Checked:
     diagnostics: list[Diagnostic]
@@ -341,7 +338,7 @@ class _Checked:
 
 
 class _Analysis:
-    """The project pass and the check pass, scheduled so that most files are parsed once.
+    """Summarising and checking, scheduled so that most files are parsed once.
 
     A file's summary depends on its text only; its findings depend on the
     summaries of the modules it imports (its dependencies). So a file whose
@@ -398,8 +395,13 @@ class _Analysis:
                     del remaining[source.path]
                 self._wave(ready, needed_paths, to_check)
             else:
+                known = len(self._summaries)
                 cycles = _first_cycles(remaining, dependencies, self._summaries.keys())
                 self._wave([remaining[path] for path in cycles], needed_paths, set())
+                if len(self._summaries) == known:  # never expected; ends the loop regardless
+                    self._wave(list(remaining.values()), needed_paths, set())
+                    for path in remaining:
+                        dependencies[path] = set()
         index = self._index()
         self._wave(_naming_exports(self._sources, candidates, self._settings, index), set(), None)
         return _Checked(self._found, tuple(self._analysed), self._cached, self._parses)
