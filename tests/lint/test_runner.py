@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 from pathlib import Path
@@ -9,8 +10,11 @@ from pathlib import Path
 import pytest
 from privileges import as_unprivileged, shared_directory
 
+from sessionsafe.lint import runner
+from sessionsafe.lint._discovery import discover
 from sessionsafe.lint._prefilter import BASE_MARKERS, markers_for, may_contain_session_code
 from sessionsafe.lint.analysis.project import ModuleSummary, ProjectIndex
+from sessionsafe.lint.cache import SummaryEntry
 from sessionsafe.lint.config import (
     CommandLineOptions,
     FileOptions,
@@ -272,80 +276,40 @@ def test_findings_are_sorted_by_path_line_and_column(tmp_path: Path) -> None:
 
 
 PROJECTS = CASES / "projects"
-_MARKER = re.compile(r"#\s*error:\s*(?P<codes>SES\d{3}(?:\s*,\s*SES\d{3})*)")
 
 
-def _marked(root: Path) -> list[tuple[str, int, str]]:
-    marked = []
-    for path in sorted(root.rglob("*.py")):
-        lines = path.read_text(encoding="utf-8").splitlines()
-        for number, line in enumerate(lines, start=1):
-            for match in _MARKER.finditer(line):
-                for code in match.group("codes").split(","):
-                    if code.strip() in {rule.code for rule in ALL_RULES}:
-                        marked.append((path.relative_to(root).as_posix(), number, code.strip()))
-    return sorted(marked)
+def summarising_everything(root: Path) -> list[tuple[str, int, str]]:
+    """The reference: every file summarised into one index, every file checked with it."""
+    settings = default_settings(str(root))
+    loaded = [runner._load(path, str(root), {}) for path in discover(["."], settings).files]
+    sources = [source for source in loaded if isinstance(source, runner._Source)]
+    entries = {}
+    for source in sources:
+        module = runner._qualified(source)
+        summary = runner._summarize(ast.parse(source.text), module, settings)
+        entries[source.path] = SummaryEntry(source.content_hash, module, summary)
+    index = runner._build_index(sources, entries)
+    findings = [d for s in sources for d in runner.check_file(s.text, s.path, settings, index)]
+    return sorted((Path(d.path).as_posix(), d.line, d.code) for d in findings)
 
 
 @pytest.mark.parametrize(
     "root",
-    sorted(path for path in PROJECTS.iterdir() if path.is_dir()) if PROJECTS.exists() else [],
+    [
+        *(sorted(p for p in PROJECTS.iterdir() if p.is_dir()) if PROJECTS.exists() else []),
+        Path(__file__).parents[2] / "examples",
+    ],
     ids=lambda path: path.name,
 )
-def test_the_runner_finds_exactly_the_marked_findings_of_each_cross_file_project(
+def test_the_runner_finds_what_summarising_every_file_finds(
     root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Discovery, the pre-filter and the import-driven project pass miss nothing the index needs."""
+    """Pre-filter, import-driven summaries and waves lose nothing against the simple way."""
     monkeypatch.chdir(root)
-    report = check_paths(["."], default_settings(str(root)), use_cache=False)
-    found = sorted((Path(d.path).as_posix(), d.line, d.code) for d in report.diagnostics)
-    assert found == _marked(root)
-
-
-def write_project(root: Path, modules: dict[str, str]) -> None:
-    (root / "app").mkdir()
-    (root / "app" / "__init__.py").write_text("")
-    for name, text in modules.items():
-        (root / "app" / f"{name}.py").write_text(text)
-
-
-def test_each_file_of_an_acyclic_project_is_parsed_once(tmp_path: Path) -> None:
-    """Summarising and checking share one parse when a file's imports are summarised first."""
-    write_project(
-        tmp_path,
-        {
-            "db": "from sqlalchemy.orm import sessionmaker\n\nSessionLocal = sessionmaker()\n",
-            "services": "def create(session, row):\n    session.add(row)\n",
-            "api": "from app.db import SessionLocal\nfrom app.services import create\n\n"
-            "def handler(row):\n    with SessionLocal() as session:\n"
-            "        create(session, row)\n        session.commit()\n",
-        },
-    )
-    report = run(tmp_path, jobs=1)
-    assert sorted(Path(p).name for p in report.analysed) == ["api.py", "db.py", "services.py"]
-    assert report.parses == 4  # the three, and the package's __init__.py (summarised only)
-
-
-def test_modules_in_an_import_cycle_are_summarised_before_they_are_checked(
-    tmp_path: Path,
-) -> None:
-    """Two modules importing each other are summarised first, then checked; in-process the
-    trees are kept in between, so each file is still parsed once."""
-    write_project(
-        tmp_path,
-        {
-            "orders": "from sqlalchemy.orm import Session\n\nfrom app.payments import refund\n\n"
-            "def cancel(session: Session, order):\n    session.delete(order)\n"
-            "    session.commit()\n",
-            "payments": "from app.orders import cancel\n\n"
-            "def refund(session, order):\n    session.add(order)\n",
-        },
-    )
-    report = run(tmp_path, jobs=1)
-    assert report.parses == 3  # orders, payments and the package's __init__.py
-    assert [(Path(d.path).name, d.line, d.code) for d in report.diagnostics] == [
-        ("orders.py", 7, "SES001")
-    ]
+    for jobs in (1, 2):
+        report = check_paths(["."], default_settings(str(root)), use_cache=False, jobs=jobs)
+        found = sorted((Path(d.path).as_posix(), d.line, d.code) for d in report.diagnostics)
+        assert found == summarising_everything(root)
 
 
 def test_a_fifo_named_on_the_command_line_is_not_read(tmp_path: Path) -> None:
