@@ -189,3 +189,15 @@ def test_wrapping_keeps_a_short_code_span_on_one_line() -> None:
     lines = wrap_prose(text, 80)
     assert any("`pip install 'sessionsafe[runtime]'`" in line for line in lines)
     assert max(map(len, lines)) <= 80
+
+
+def test_ses002_page_runs_the_seed_scenario_live() -> None:
+    """`explain SES002` shows SQLAlchemy's real PendingRollbackError, then the fix succeeding."""
+    page = explain("SES002", run=True, width=80)
+    broken = page.split("WHAT ACTUALLY HAPPENS")[1].split("THE FIXED CODE")[0]
+    fixed = page.split("THE FIXED CODE")[1].split("WHY SQLALCHEMY BEHAVES THIS WAY")[0]
+    assert "sqlalchemy.exc.PendingRollbackError: This Session's transaction has been" in broken
+    assert "Run just now on in-memory SQLite" in broken
+    assert "Second operation succeeded!" in fixed
+    assert "rows stored: ['SHUTDOWN']" in fixed
+    assert max(len(line) for line in page.splitlines()) <= 80
