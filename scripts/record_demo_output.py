@@ -35,7 +35,7 @@ def main(codes: list[str]) -> int:
             run = run_program(program.source, file_name=program_file_name(key))
             path = recorded_output_path(rule.code, key)
             path.write_text(normalized(run.output), encoding="utf-8")
-            print(f"{path}: {run.outcome.describe() if run.outcome else 'no outcome'}")
+            print(f"{path}: {run.outcome.describe()}")
     return 0
 
 

@@ -176,13 +176,9 @@ class ProgramRun:
     seconds: float
 
     @property
-    def outcome(self) -> Outcome | None:
-        """The run as an Outcome (None when it neither raised nor reported rows)."""
-        if self.raised is not None:
-            return Outcome(raises=self.raised)
-        if self.rows is not None:
-            return Outcome(rows=self.rows)
-        return None
+    def outcome(self) -> Outcome:
+        """How the run ended, as an Outcome (the uncaught exception, or the rows reported)."""
+        return Outcome(raises=self.raised, rows=self.rows)
 
 
 class DemoRunError(RuntimeError):
