@@ -281,8 +281,9 @@ PROJECTS = CASES / "projects"
 def summarising_everything(root: Path) -> list[tuple[str, int, str]]:
     """The reference: every file summarised into one index, every file checked with it."""
     settings = default_settings(str(root))
-    loaded = [runner._load(path, str(root), {}) for path in discover(["."], settings).files]
-    sources = [source for source in loaded if isinstance(source, runner._Source)]
+    files = discover(["."], settings).files
+    loaded = [runner._load(path, str(root), {}, runner.SUMMARY_MARKERS) for path in files]
+    sources = [runner._with_text(source) for source in loaded if isinstance(source, runner._Source)]
     entries = {}
     for source in sources:
         module = runner._qualified(source)

@@ -29,7 +29,7 @@ import re
 import stat
 import warnings
 from collections.abc import Callable, Iterator, KeysView, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TypeVar
 
 from sessionsafe.lint import _file_errors
@@ -86,6 +86,15 @@ class _Source:
     modules: tuple[str, ...]
     #: The file is a package's `__init__.py` (relative imports start from the package itself).
     is_package: bool
+    #: The text passes the pre-filter: the file is checked.
+    candidate: bool = True
+    #: The text may give the file a non-empty summary (see `SUMMARY_MARKERS`).
+    summarisable: bool = True
+
+    @property
+    def kept_text(self) -> bool:
+        """Whether `text` is the file's text; otherwise it was dropped to save memory."""
+        return self.candidate or self.summarisable
 
 
 def check_paths(
@@ -103,15 +112,16 @@ def check_paths(
     ]
     sources: list[_Source] = []
     package_dirs: dict[str, bool] = {}
+    summary_markers = (*SUMMARY_MARKERS, *markers_for(settings)[len(BASE_MARKERS) :])
     for path in discovery.files:
-        loaded = _load(path, settings.root, package_dirs)
+        loaded = _load(path, settings.root, package_dirs, summary_markers)
         if isinstance(loaded, Diagnostic):
             found.append(loaded)
         else:
             sources.append(loaded)
     cache = Cache.open(settings.root, settings.fingerprint()) if use_cache else Cache.disabled()
     imports = _Imports(cache)
-    candidates = [s for s in sources if may_contain_session_code(s.text, BASE_MARKERS)]
+    candidates = [source for source in sources if source.candidate]
     with _Workers(jobs or os.cpu_count() or 1) as workers:
         analysis = _Analysis(sources, settings, imports, cache, workers, progress)
         report = analysis.run(candidates)
@@ -135,7 +145,14 @@ def _reported(diagnostic: Diagnostic, settings: Settings) -> bool:
     return code not in settings.ignored_in(diagnostic.path)
 
 
-def _load(path: str, root: str, package_dirs: dict[str, bool]) -> _Source | Diagnostic:
+def _load(
+    path: str,
+    root: str,
+    package_dirs: dict[str, bool],
+    summary_markers: tuple[str, ...],
+) -> _Source | Diagnostic:
+    """Read, decode and classify one file; the text of a file that is neither checked nor
+    summarised is not kept (a large project holds many such files)."""
     data = _read(path)
     if isinstance(data, Diagnostic):
         return data
@@ -144,7 +161,17 @@ def _load(path: str, root: str, package_dirs: dict[str, bool]) -> _Source | Diag
         return text
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
     is_package = os.path.basename(path) == "__init__.py"
-    return _Source(path, text, digest, module_names(path, root, package_dirs), is_package)
+    candidate = may_contain_session_code(text, BASE_MARKERS)
+    summarisable = is_package or may_contain_session_code(text, summary_markers)
+    return _Source(
+        path,
+        text if candidate or summarisable else "",
+        digest,
+        module_names(path, root, package_dirs),
+        is_package,
+        candidate,
+        summarisable,
+    )
 
 
 def _read(path: str) -> bytes | Diagnostic:
@@ -217,12 +244,6 @@ class _Matcher:
         return self._by_last.get(key, [])
 
 
-def _summarisable(sources: list[_Source], settings: Settings) -> list[_Source]:
-    """The files whose summary can say anything: `SUMMARY_MARKERS` or a package `__init__`."""
-    markers = (*SUMMARY_MARKERS, *markers_for(settings)[len(BASE_MARKERS) :])
-    return [s for s in sources if s.is_package or may_contain_session_code(s.text, markers)]
-
-
 def _imported_by(candidates: list[_Source], matcher: _Matcher, imports: _Imports) -> list[_Source]:
     """The files the candidates import, directly or through the files they import."""
     needed: dict[str, _Source] = {}
@@ -253,7 +274,20 @@ def _naming_exports(
     if not extra:
         return []
     chosen = {source.path for source in candidates}
-    return [s for s in sources if s.path not in chosen and may_contain_session_code(s.text, extra)]
+    return [
+        source
+        for source in (_with_text(s) for s in sources if s.path not in chosen)
+        if source is not None and may_contain_session_code(source.text, extra)
+    ]
+
+
+def _with_text(source: _Source) -> _Source | None:
+    """`source` with its text, read again if it was dropped (None if it no longer reads)."""
+    if source.kept_text:
+        return source
+    data = _read(source.path)
+    text = None if isinstance(data, Diagnostic) else _file_errors.decode_source(data, source.path)
+    return None if text is None or isinstance(text, Diagnostic) else replace(source, text=text)
 
 
 def _qualified(source: _Source) -> str:
@@ -374,7 +408,7 @@ class _Analysis:
         self._total = 0
 
     def run(self, candidates: list[_Source]) -> _Checked:
-        matcher = _Matcher(_summarisable(self._sources, self._settings))
+        matcher = _Matcher([source for source in self._sources if source.summarisable])
         needed = _imported_by(candidates, matcher, self._imports)
         for source in needed:
             entry = self._cache.summary(source.path, source.content_hash, _qualified(source))
