@@ -58,12 +58,13 @@ Visitor = Callable[[ast.AST], None]
 def _walk(tree: ast.Module, rules: list[Rule], model: SemanticModel) -> None:
     """Walk the tree once, calling each rule's `visit_<NodeType>` methods.
 
-    Parents are visited before their children. Top-level statements (and the
-    statements of top-level classes) whose source text holds none of the
-    pre-filter's markers (`SemanticModel.may_matter`) are skipped: they cannot
-    name a session, a factory or a session method, so no rule can report in
-    them. This is the runner's file pre-filter applied per statement, and it
-    keeps a large file with one session function nearly as cheap as parsing it.
+    Parents are visited before their children. Top-level statements whose
+    source text holds none of the pre-filter's markers
+    (`SemanticModel.may_matter`) are skipped: they cannot name a session, a
+    factory or a session method, so no rule can report in them. This is the
+    runner's file pre-filter applied per statement, and it keeps a large file
+    with one session function nearly as cheap as parsing it. A class is kept
+    or skipped whole: a method without a marker may still call one that has.
     """
     visitors: dict[type[ast.AST], list[Visitor]] = {}
     for rule in rules:
@@ -74,20 +75,10 @@ def _walk(tree: ast.Module, rules: list[Rule], model: SemanticModel) -> None:
                     visitors.setdefault(node_type, []).append(getattr(rule, attribute))
     for visit in visitors.get(ast.Module, ()):
         visit(tree)
-    stack: list[ast.AST] = []
-    for statement in tree.body:
-        if isinstance(statement, ast.ClassDef) and model.may_matter(statement):
-            for visit in visitors.get(ast.ClassDef, ()):
-                visit(statement)
-            stack.extend(child for child in _class_parts(statement) if model.may_matter(child))
-        elif model.may_matter(statement):
-            stack.append(statement)
+    stack: list[ast.AST] = [
+        statement for statement in reversed(tree.body) if model.may_matter(statement)
+    ]
     _visit_all(stack, visitors)
-
-
-def _class_parts(node: ast.ClassDef) -> list[ast.AST]:
-    """A class's own children: bases, keywords, decorators and body statements."""
-    return [*node.bases, *node.keywords, *node.decorator_list, *node.body]
 
 
 def _visit_all(stack: list[ast.AST], visitors: dict[type[ast.AST], list[Visitor]]) -> None:

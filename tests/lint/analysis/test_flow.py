@@ -30,14 +30,16 @@ def handler_of(source: str) -> tuple[object, ast.Try, ast.ExceptHandler]:
         ("except ValueError:", False),
         ("except NoResultFound:", False),
         ("except MultipleResultsFound:", False),
-        ("except sqlite3.IntegrityError:", False),
+        ("except django.db.IntegrityError:", False),
+        ("except psycopg.errors.UniqueViolation:", True),
     ],
 )
 def test_which_handlers_can_catch_a_database_error(clause: str, catches: bool) -> None:
-    """Catch-alls and SQLAlchemy's database errors can; lookup errors and foreign classes cannot."""
+    """Catch-alls, SQLAlchemy's database errors and driver classes can; lookup errors cannot."""
     model, _, handler = handler_of(
         f"""
-        import sqlite3
+        import django.db
+        import psycopg.errors
         from sqlalchemy import exc
         from sqlalchemy.exc import SQLAlchemyError, OperationalError, NoResultFound
         from sqlalchemy.exc import MultipleResultsFound
@@ -168,3 +170,61 @@ def test_used_after_the_handler(source: str, used: bool) -> None:
     model, try_node, handler = handler_of(source)
     ref = model.session_work(try_node)[0][1]  # type: ignore[attr-defined]
     assert model.used_after(try_node, handler, ref) is used  # type: ignore[attr-defined]
+
+
+def test_a_later_handler_sees_no_database_error_an_earlier_one_catches() -> None:
+    """After `except SQLAlchemyError: rollback`, `except Exception` cannot get a database error."""
+    model, try_node, _ = handler_of(
+        """
+        from sqlalchemy.exc import SQLAlchemyError, IntegrityError
+        try:
+            pass
+        except IntegrityError:
+            pass
+        except SQLAlchemyError:
+            pass
+        except Exception:
+            pass
+        """
+    )
+    handlers = try_node.handlers
+    assert not model.caught_earlier(handlers[:1])  # type: ignore[attr-defined]
+    assert model.caught_earlier(handlers[:2])  # type: ignore[attr-defined]
+
+
+def test_isinstance_branch_that_reraises_database_errors_handles_them() -> None:
+    """`if isinstance(e, SQLAlchemyError): raise` inside `except Exception as e` is fine."""
+    model, try_node, handler = handler_of(
+        """
+        from sqlalchemy.exc import SQLAlchemyError
+        from sqlalchemy.orm import Session
+        def f(session: Session):
+            try:
+                session.flush()
+            except Exception as error:
+                if isinstance(error, SQLAlchemyError):
+                    raise
+                log.warning("ignored")
+        """
+    )
+    ref = model.session_work(try_node)[0][1]  # type: ignore[attr-defined]
+    assert model.handles_db_errors_first(handler, ref)  # type: ignore[attr-defined]
+
+
+def test_a_method_of_self_that_queries_the_session_is_work() -> None:
+    """`self.load_user()` counts as work on `self.db` when that method queries it."""
+    model, try_node, _ = handler_of(
+        """
+        from sqlalchemy import select
+        class Handler(RequestHandler):
+            def load_user(self):
+                return self.db.scalars(select(User)).first()
+            def prepare(self):
+                try:
+                    self.user = self.load_user()
+                except Exception:
+                    self.user = None
+        """
+    )
+    work = model.session_work(try_node)  # type: ignore[attr-defined]
+    assert [ref.key for _, ref in work] == ["self.db"]

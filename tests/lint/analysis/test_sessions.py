@@ -103,6 +103,16 @@ def session_named(source: str, receiver: str) -> tuple[SessionKind, bool] | None
             "db",
             (SessionKind.PARAMETER, False),
         ),
+        (
+            "def f(db_session, obj):\n    db_session.commit()\n",
+            "db_session",
+            (SessionKind.PARAMETER, False),
+        ),
+        (
+            "def view(request):\n    request.dbsession.commit()\n",
+            "request.dbsession",
+            (SessionKind.SCOPED, False),
+        ),
     ],
 )
 def test_sessions_are_recognised(

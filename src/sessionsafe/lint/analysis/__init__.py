@@ -191,6 +191,7 @@ class SemanticModel:
         self.imports.add_all(self.structure.imports)
         self.sessions = SessionResolver(self.structure, self.imports, project, settings)
         self.ownership = Ownership(self.sessions, settings.lifecycle_decorators)
+        self.ownership.in_tests = is_test_path(path)
         # The pre-filter imports this package (for `ProjectIndex`): import it late.
         from sessionsafe.lint._prefilter import BASE_MARKERS
 
@@ -229,12 +230,28 @@ class SemanticModel:
     def facts(self, function: FunctionInfo | None) -> FunctionFacts:
         return self.structure.facts(self.tree if function is None else function.node)
 
-    def may_involve_sessions(self, node: ast.AST) -> bool:
-        """Whether `node`'s source text mentions anything that could be a session."""
+    def may_involve_sessions(self, node: ast.AST, methods: bool = False) -> bool:
+        """Whether `node`'s source text mentions anything that could be a session.
+
+        With `methods`, a call of a method of the enclosing class (`self.load()`)
+        counts too when that class's own text mentions a session.
+        """
+        if self._mentions_session(node):
+            return True
+        if not methods or "self." not in self._text(node):
+            return False
+        function = self.function_at(node)
+        cls = _class_of_scope(function)
+        return cls is not None and self._mentions_session(cls.node)
+
+    def _mentions_session(self, node: ast.AST) -> bool:
+        text = self._text(node)
+        return any(token in text for token in self._tokens)
+
+    def _text(self, node: ast.AST) -> str:
         start = getattr(node, "lineno", 1)
         end = getattr(node, "end_lineno", None) or start
-        text = "\n".join(self._lines[start - 1 : end])
-        return any(token in text for token in self._tokens)
+        return "\n".join(self._lines[start - 1 : end])
 
     def may_matter(self, node: ast.AST) -> bool:
         """Whether `node`'s source (decorators included) holds a pre-filter marker.
@@ -333,6 +350,33 @@ class SemanticModel:
     def always_leaves(self, statements: list[ast.stmt], at: ast.AST) -> bool:
         function = self.function_at(at)
         return flow.terminates(statements, _LEAVE, lambda c: self._never_returns(c, function))
+
+    def caught_earlier(self, handlers: list[ast.ExceptHandler]) -> bool:
+        """Whether one of `handlers` already catches every database error (`SQLAlchemyError`)."""
+        return any(flow.catches_every_db_error(handler, self.imports) for handler in handlers)
+
+    def handles_db_errors_first(self, handler: ast.ExceptHandler, ref: SessionRef) -> bool:
+        """`except Exception as e: if isinstance(e, SQLAlchemyError): raise/rollback ...`."""
+        if handler.name is None:
+            return False
+        for statement in handler.body:
+            if not isinstance(statement, ast.If):
+                continue
+            test = statement.test
+            if (
+                isinstance(test, ast.Call)
+                and isinstance(test.func, ast.Name)
+                and test.func.id == "isinstance"
+                and len(test.args) == 2
+                and isinstance(test.args[0], ast.Name)
+                and test.args[0].id == handler.name
+                and flow.can_catch_db_error(
+                    ast.ExceptHandler(type=test.args[1], name=None, body=[]), self.imports
+                )
+                and self.releases_session(statement.body, ref, statement)
+            ):
+                return True
+        return False
 
     def _never_returns(self, call: ast.Call, function: FunctionInfo | None) -> bool:
         if flow.is_never_returning_call(call, self.imports):
@@ -576,7 +620,38 @@ class SemanticModel:
                 ref = self.sessions.session_of(argument, function)
                 if ref is not None:
                     return ref
+        return self._method_work_session(call, function)
+
+    def _method_work_session(
+        self, call: ast.Call, function: FunctionInfo | None, depth: int = 0
+    ) -> SessionRef | None:
+        """`self.load_user()` whose body (or a method it calls) works on `self.<session>`."""
+        target = self._callee(call, function)
+        if not isinstance(target, FunctionInfo) or target.owner_class is None:
+            return None
+        if function is None or target.node is function.node:
+            return None
+        if depth < 1:
+            for site in self.facts(target).method_calls:
+                if site.receiver == target.self_name:
+                    deeper = self._method_work_session(site.node, target, depth + 1)
+                    if deeper is not None:
+                        return self._rekey(deeper, function)
+        for site in self.facts(target).method_calls:
+            if site.method in WORK_METHODS and site.receiver.startswith(f"{target.self_name}."):
+                assert isinstance(site.node.func, ast.Attribute)
+                ref = self.sessions.session_of(site.node.func.value, target)
+                if ref is not None and ref.kind is SessionKind.ATTRIBUTE:
+                    return self._rekey(ref, function)
         return None
+
+    def _rekey(self, ref: SessionRef, function: FunctionInfo) -> SessionRef:
+        """`ref` (`self.db` of another method) as the caller's `self` names it."""
+        caller_self = next((s.self_name for s in _scopes(function) if s.owner_class), None)
+        key = ref.key.split(".", 1)[1]
+        return SessionRef(
+            f"{caller_self}.{key}", ref.kind, ref.is_async, ref.provider, ref.created_by_class
+        )
 
     def used_after(self, try_node: ast.Try, handler: ast.ExceptHandler, ref: SessionRef) -> bool:
         """Whether `ref` is used again after `handler` swallows, or outlives the function."""
@@ -597,7 +672,10 @@ class SemanticModel:
                 and any(_inside(use, loop) for use, _ in self._uses(ref, facts))
                 for loop in self.enclosing_loops(try_node)
             )
-        if ref.kind in LASTING_KINDS:
+        cli_global = ref.kind in {SessionKind.MODULE, SessionKind.SCOPED} and (
+            self.ownership.is_cli_entry(function)
+        )
+        if ref.kind in LASTING_KINDS and not cli_global:
             return True
         if ref.kind is SessionKind.INJECTED and not self.owns(function, ref):
             return True
@@ -707,6 +785,33 @@ class SemanticModel:
             if not text.isascii():
                 return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "replace")) + 1
         return byte_offset + 1
+
+
+def is_test_path(path: str) -> bool:
+    """`tests/...`, `test_x.py`, `x_test.py`, `conftest.py`."""
+    parts = path.replace("\\", "/").split("/")
+    name = parts[-1]
+    return (
+        name.startswith("test_")
+        or name.endswith("_test.py")
+        or name == "conftest.py"
+        or any(part in {"tests", "test"} for part in parts[:-1])
+    )
+
+
+def _class_of_scope(function: FunctionInfo | None) -> ClassInfo | None:
+    while function is not None:
+        if function.owner_class is not None:
+            return function.owner_class
+        function = function.parent
+    return None
+
+
+def _scopes(function: FunctionInfo) -> Iterator[FunctionInfo]:
+    scope: FunctionInfo | None = function
+    while scope is not None:
+        yield scope
+        scope = scope.parent
 
 
 def _receiver_of(context: ast.expr) -> ast.expr:

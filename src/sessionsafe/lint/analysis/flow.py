@@ -35,6 +35,10 @@ DB_ERROR_NAMES = frozenset(
         "ConcurrentModificationError",
     }
 )
+#: DB-API drivers whose exception classes a project may see unwrapped.
+DRIVER_MODULES = frozenset(
+    {"psycopg", "psycopg2", "asyncpg", "pymysql", "MySQLdb", "aiomysql", "asyncmy", "sqlite3"}
+)
 _CATCH_ALL = frozenset(
     {"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"}
 )
@@ -73,6 +77,18 @@ def can_catch_db_error(handler: ast.ExceptHandler, imports: ImportTable) -> bool
     return any(_catches_db_error(exception, imports) for exception in types)
 
 
+def catches_every_db_error(handler: ast.ExceptHandler, imports: ImportTable) -> bool:
+    """`except:`, `except Exception`, `except SQLAlchemyError`: no database error gets past."""
+    if handler.type is None:
+        return True
+    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    for exception in types:
+        qualified = imports.qualified_name(exception) or ""
+        if qualified in _CATCH_ALL or qualified.split(".")[-1] == "SQLAlchemyError":
+            return True
+    return False
+
+
 def _catches_db_error(exception: ast.expr, imports: ImportTable) -> bool:
     qualified = imports.qualified_name(exception)
     if qualified is None:
@@ -80,6 +96,10 @@ def _catches_db_error(exception: ast.expr, imports: ImportTable) -> bool:
     if qualified in _CATCH_ALL:
         return True
     last = qualified.split(".")[-1]
+    if qualified.split(".")[0] in DRIVER_MODULES:
+        # A driver's own class: it catches when the project unwraps SQLAlchemy's errors (a
+        # `handle_error` listener re-raising the original), and the author expects it to.
+        return True
     if last not in DB_ERROR_NAMES:
         return False
     # `IntegrityError` imported from sqlite3/psycopg/django is not what SQLAlchemy raises.

@@ -61,6 +61,7 @@ LIFECYCLE_DECORATORS = frozenset(
         "teardown_appcontext",
         "teardown_app_request",
         "on_event",
+        "view_config",
         "login_required",
         # workers, tasks, schedulers, consumers
         "task",
@@ -135,6 +136,8 @@ class Ownership:
         self._extra = set(lifecycle_decorators)
         self._extra_last = {name.split(".")[-1] for name in lifecycle_decorators}
         self._registered_views: set[str] | None = None
+        #: Test modules (and their factories and helpers) are the top of their own units of work.
+        self.in_tests = False
         self._lifecycle: dict[ast.AST, bool] = {}
 
     def owns(self, function: FunctionInfo | None, session: SessionRef) -> bool:
@@ -154,10 +157,28 @@ class Ownership:
                 # `uow.session`, `self.uow.session`: owned by another object we cannot see.
                 return _method_self(function) is None or session.key.count(".") > 1
             owner = _class_of(function)
-            return owner is not None and (session.created_by_class or owner.is_context_manager)
+            return owner is not None and (
+                session.created_by_class or owner.is_context_manager or _is_view_class(owner)
+            )
         if session.kind in {SessionKind.MODULE, SessionKind.SCOPED}:
-            return self.enters_app_context(function) or self.is_request_handler(function)
+            return (
+                self.enters_app_context(function)
+                or self.is_request_handler(function)
+                or _is_parameterless_job(function)
+            )
         return False
+
+    def is_cli_entry(self, function: FunctionInfo | None) -> bool:
+        """Module code, `main`, or a command-line command: the process ends after it."""
+        if function is None:
+            return True
+        if function.name in {"main", "cli"} or function.name.endswith("_main"):
+            return True
+        return any(
+            (dotted_name(d.func if isinstance(d, ast.Call) else d) or "").split(".")[-1]
+            in {"command", "group"}
+            for d in function.node.decorator_list
+        )
 
     def provider_commits(self, provider: str | None) -> bool:
         """Whether the dependency that injects a session commits it after the handler.
@@ -188,7 +209,7 @@ class Ownership:
 
     def _compute_lifecycle(self, function: FunctionInfo) -> bool:
         name = function.name
-        if name in LIFECYCLE_FUNCTION_NAMES or name in COMMIT_WRAPPER_NAMES:
+        if name in LIFECYCLE_FUNCTION_NAMES or name in COMMIT_WRAPPER_NAMES or self.in_tests:
             return True
         if name.startswith("test") or name.endswith("_main"):
             return True
@@ -246,6 +267,25 @@ class Ownership:
             site.method in {"app_context", "test_request_context", "request_context"}
             for site in facts.method_calls
         )
+
+
+def _is_view_class(cls: ClassInfo) -> bool:
+    """A request handler class (`RequestHandler`, `MethodView`, `Resource`): it owns the request."""
+    return any(base.endswith(_VIEW_BASE_SUFFIXES) for base in cls.base_names)
+
+
+def _is_parameterless_job(function: FunctionInfo) -> bool:
+    """A module-level function without parameters: a job, script step or command.
+
+    Nothing can hand it a unit of work, so it is the top of its own
+    (`def cleanup_old_rows(): ...; db.session.commit()` run by a scheduler).
+    """
+    args = function.node.args
+    return (
+        function.parent is None
+        and function.owner_class is None
+        and not (args.posonlyargs or args.args or args.kwonlyargs or args.vararg or args.kwarg)
+    )
 
 
 def _is_generator(function: FunctionInfo) -> bool:

@@ -177,6 +177,10 @@ def summarize_module(
     summary = ModuleSummary(module)
     for name, values in structure.assignments.items():
         _summarize_assignment(summary, resolver, name, values[-1])
+    for name in sorted(structure.unpacked):
+        kind = resolver.factory_kind(ast.Name(name), None)
+        if kind is not None:
+            summary.factories[name] = kind
     for local, origin in imports.bindings.items():
         summary.reexports[local] = origin
     for name, info in structure.functions.items():

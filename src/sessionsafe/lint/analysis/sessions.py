@@ -246,6 +246,10 @@ SESSION_LIKE_NAMES = frozenset(
         "dbsess",
     }
 )
+#: Names that mean a database session on their own, however they are used.
+SESSION_BY_NAME = frozenset(
+    {"db_session", "dbsession", "orm_session", "sa_session", "sqla_session"}
+)
 #: Names that hold a session as often as a DB-API connection; need ORM-only usage.
 DB_LIKE_NAMES = frozenset({"db", "database", "conn_db"})
 
@@ -291,6 +295,8 @@ SESSION_METHODS = ORM_ONLY_METHODS | {
 
 #: Methods that, on an object named like a session, mean an ORM session.
 _STRONG_SESSION_METHODS = frozenset({"commit", "execute", "add", "rollback"})
+#: Attributes of a web request that hold its database session (Pyramid cookiecutter, warehouse).
+_REQUEST_SESSION_ATTRS = frozenset({"dbsession", "db", "db_session"})
 #: Objects whose `.session` is a web session, not a database session.
 _WEB_REQUEST_NAMES = frozenset({"request", "req", "ctx", "context", "websocket", "flask"})
 
@@ -322,6 +328,7 @@ class SessionResolver:
         self._function_sessions: dict[ast.AST, dict[str, SessionRef | None]] = {}
         self._class_attributes: dict[ast.AST, dict[str, SessionRef | None]] = {}
         self._module_names: dict[str, SessionRef | None] = {}
+        self._class_usages: dict[tuple[ast.AST, str], set[str]] = {}
         #: Functions of this module that hand out a session -> provider kind (see project.py).
         self.provider_kinds: dict[ast.AST, str | None] = {}
         self._extra_factories = {name.split(".")[-1] for name in settings.session_factories}
@@ -386,7 +393,11 @@ class SessionResolver:
         qualified = self.imports.qualified_name(call.func)
         if qualified is None:
             return None
-        return FACTORY_CALLS.get(qualified)
+        known = FACTORY_CALLS.get(qualified)
+        if known is None and qualified.endswith("SQLAlchemy") and not self._foreign(qualified):
+            # A project's subclass of Flask-SQLAlchemy's extension (`RedashSQLAlchemy(app)`).
+            return "flask_sqlalchemy" if qualified != "SQLAlchemy" or self.evidence else None
+        return known
 
     def _factory_name_kind(self, name: str, scope: FunctionInfo | None) -> str | None:
         while scope is not None:
@@ -406,6 +417,8 @@ class SessionResolver:
             return None
         if name in self._extra_factories:
             return "sync"
+        if name in self.structure.unpacked and name.lower() in CONVENTIONAL_FACTORIES:
+            return "async" if "async" in name.lower() else "sync"
         origin = self.imports.origin(name)
         if origin is None:
             return None
@@ -527,9 +540,24 @@ class SessionResolver:
         Recognised by the attribute's name and by ORM use of it in this function
         (never for request objects, whose `session` is the web session).
         """
-        if text is None or scope is None or bare(expr.attr) not in SESSION_LIKE_NAMES:
+        if text is None or scope is None:
             return None
-        head = text.split(".")[0]
+        parts = text.split(".")
+        if (
+            len(parts) >= 2
+            and parts[-2] == "request"
+            and expr.attr in _REQUEST_SESSION_ATTRS
+            and (
+                expr.attr != "db"
+                or self.evidence
+                or self.structure.facts(scope.node).methods_called_on(text) & ORM_ONLY_METHODS
+            )
+        ):
+            # Pyramid's convention: the request's session, committed by `pyramid_tm` at the end.
+            return SessionRef(text, SessionKind.SCOPED)
+        if bare(expr.attr) not in SESSION_LIKE_NAMES:
+            return None
+        head = parts[0]
         if head in _WEB_REQUEST_NAMES or text.split(".")[-2] in _WEB_REQUEST_NAMES:
             return None
         if self.module_session(head) is not None or self.imports.origin(head) is not None:
@@ -642,6 +670,8 @@ class SessionResolver:
 
     def _used_like_session(self, name: str, called: set[str]) -> bool:
         lowered = bare(name)
+        if lowered in SESSION_BY_NAME:
+            return True
         if lowered in SESSION_LIKE_NAMES:
             return bool(called & ORM_ONLY_METHODS) or bool(
                 called & SESSION_METHODS and self.evidence
@@ -770,7 +800,28 @@ class SessionResolver:
         facts = self.structure.facts((scope or method).node)
         if self._used_like_session(attr, facts.methods_called_on(key)):
             return SessionRef(key, SessionKind.ATTRIBUTE)
+        if bare(attr) in SESSION_LIKE_NAMES | DB_LIKE_NAMES and self._used_like_session(
+            attr, self._class_usage(method.owner_class, attr)
+        ):
+            # `self.db` is a property or set elsewhere: how the class uses it decides.
+            return SessionRef(key, SessionKind.ATTRIBUTE)
         return None
+
+    def _class_usage(self, cls: ClassInfo, attr: str) -> set[str]:
+        """Methods called on `self.<attr>` anywhere in the class."""
+        cache_key = (cls.node, attr)
+        found = self._class_usages.get(cache_key)
+        if found is None:
+            found = set()
+            for method in cls.methods.values():
+                info = self.structure.info(method)
+                if info.self_name is not None:
+                    called = self.structure.facts(method).methods_called_on(
+                        f"{info.self_name}.{attr}"
+                    )
+                    found |= called
+            self._class_usages[cache_key] = found
+        return found
 
     def class_attributes(self, cls: ClassInfo) -> dict[str, SessionRef | None]:
         """`self.<attr>` assignments of a class (and its same-module bases) -> session or `None`."""
@@ -886,7 +937,19 @@ class SessionResolver:
         return f"{origin}.{rest}" if rest else origin
 
     def _is_flask_db(self, expr: ast.expr, scope: FunctionInfo | None) -> bool:
-        """Whether `expr` is a Flask-SQLAlchemy extension object (`db` in `db.session`)."""
+        """Whether `expr` is a Flask-SQLAlchemy extension object (`db` in `db.session`).
+
+        Also `models.db` when `models` is an imported module that exports it.
+        """
+        if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+            head = expr.value.id
+            if self._locally_bound(head, scope) or self.imports.origin(head) is None:
+                return False
+            qualified = self.imports.qualified_name(expr) or ""
+            known = self.project.lookup(qualified, "factories")
+            if known is not None:
+                return known == "flask_sqlalchemy"
+            return expr.attr == "db" and self.evidence and not self._foreign(qualified)
         if not isinstance(expr, ast.Name):
             return False
         name = expr.id

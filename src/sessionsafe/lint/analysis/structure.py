@@ -255,6 +255,8 @@ class ModuleStructure:
         #: Module-level `name = value` assignments (last one wins for lookups).
         self.assignments: dict[str, list[ast.expr]] = {}
         self.imports: list[ast.Import | ast.ImportFrom] = []
+        #: Module-level names bound by unpacking (`SessionLocal, engine = init_db(url)`).
+        self.unpacked: set[str] = set()
         #: Module-level functions by name (the last definition wins).
         self.functions: dict[str, FunctionInfo] = {}
         self.classes: dict[str, ClassInfo] = {}
@@ -291,6 +293,10 @@ class ModuleStructure:
             for target in statement.targets:
                 if isinstance(target, ast.Name):
                     self.assignments.setdefault(target.id, []).append(statement.value)
+                elif isinstance(target, ast.Tuple | ast.List):
+                    self.unpacked.update(
+                        element.id for element in target.elts if isinstance(element, ast.Name)
+                    )
         elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
             if isinstance(statement.target, ast.Name):
                 self.assignments.setdefault(statement.target.id, []).append(statement.value)

@@ -422,19 +422,23 @@ class SwallowedSessionFailure(Rule):
     )
 
     def visit_Try(self, node: ast.Try) -> None:
-        if not node.handlers or not self.model.may_involve_sessions(node):
+        if not node.handlers or not self.model.may_involve_sessions(node, methods=True):
             return
         work = self.model.session_work(node)
         if not work:
             return
         sessions = list({ref.key: ref for _, ref in work}.values())
-        for handler in node.handlers:
+        for index, handler in enumerate(node.handlers):
             if not self.model.can_catch_db_error(handler):
+                continue
+            if self.model.caught_earlier(node.handlers[:index]):
                 continue
             if self.model.always_raises(handler.body, handler):
                 continue
             for session in sessions:
                 if self.model.releases_session(handler.body, session, handler):
+                    continue
+                if self.model.handles_db_errors_first(handler, session):
                     continue
                 if node.finalbody and self.model.releases_session(node.finalbody, session, node):
                     continue
