@@ -17,6 +17,12 @@ by that exception's class.
 Prose fields are Markdown-lite: paragraphs separated by blank lines,
 `- ` bullets, backticks around code. They are wrapped for the terminal and
 copied verbatim into the documentation site.
+
+Giving a rule its demo: set `demo = Demo(...)` in the rule class, run
+`scripts/record_demo_output.py CODE` (records what the programs print on
+SQLite), `scripts/gen_rule_docs.py` (the docs page), and add the page to
+`mkdocs.yml`. tests/docs/test_examples.py then runs the programs on every
+database and checks the linter flags the broken ones only.
 """
 
 from __future__ import annotations
