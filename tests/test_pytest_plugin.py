@@ -10,6 +10,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, func, select
 
+# Imported before any pytester run: in-process runs drop the modules they
+# imported from sys.modules afterwards, and SQLAlchemy's ORM cannot be imported
+# a second time in one process (its inspection registry is global).
+import sessionsafe.pytest_plugin  # noqa: F401
 from tests.services import POSTGRES, POSTGRES_ASYNC_URL, POSTGRES_URL
 
 pytest_plugins = ["pytester"]
