@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 #: `in_transaction`, `begin` ..., are synchronous or async context managers).
 COROUTINE_METHODS = frozenset(
     {
+        "aclose",
         "close",
         "commit",
         "connection",
