@@ -97,6 +97,18 @@ OWNERS = {
         session = SessionLocal()
         session.commit()
     """,
+    "framework entry-point decorator": """
+        from sqlalchemy.orm import Session
+        @scheduler.add(every(1).day)
+        @scheduled_project_task
+        def nightly_costs(db_session: Session, project):
+            db_session.commit()
+    """,
+    "parameterless job": """
+        from app import db
+        def purge_expired():
+            db.session.commit()
+    """,
     "function pushing an app context": """
         from app import app, db
         def backfill():

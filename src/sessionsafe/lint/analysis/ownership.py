@@ -87,6 +87,29 @@ LIFECYCLE_DECORATORS = frozenset(
     }
 )
 
+#: Decorator name fragments of frameworks that call the function as an entry point
+#: (`@background_task`, `@scheduled_project_task`, `@app.action`, `@bus.subscriber`).
+_ENTRY_POINT_HINTS = (
+    "task",
+    "job",
+    "schedul",
+    "action",
+    "event",
+    "handler",
+    "listen",
+    "subscri",
+    "consum",
+    "command",
+    "route",
+    "endpoint",
+    "hook",
+    "cron",
+    "worker",
+    "receiver",
+)
+#: `@registry.add` / `@dispatcher.register`: a decorator method that registers the function.
+_REGISTRATION_METHODS = frozenset({"add", "register", "connect", "on", "schedule"})
+
 #: Function names that are entry points or lifecycle code by themselves.
 LIFECYCLE_FUNCTION_NAMES = frozenset(
     {
@@ -226,7 +249,12 @@ class Ownership:
         last = text.split(".")[-1]
         if text in self._extra or qualified in self._extra or last in self._extra_last:
             return True
-        return last in LIFECYCLE_DECORATORS
+        if last in LIFECYCLE_DECORATORS:
+            return True
+        lowered = last.lower()
+        if "." in text and lowered in _REGISTRATION_METHODS:
+            return True  # `@scheduler.add(...)`, `@dispatcher.register`: registers an entry point
+        return any(hint in lowered for hint in _ENTRY_POINT_HINTS)
 
     def is_request_handler(self, function: FunctionInfo) -> bool:
         """A route, a class-based view method, or a function registered as a view."""
