@@ -61,6 +61,8 @@ LIFECYCLE_DECORATORS = frozenset(
         "teardown_appcontext",
         "teardown_app_request",
         "on_event",
+        "event",
+        "action",
         "view_config",
         "login_required",
         # workers, tasks, schedulers, consumers
@@ -93,8 +95,6 @@ _ENTRY_POINT_HINTS = (
     "task",
     "job",
     "schedul",
-    "action",
-    "event",
     "handler",
     "listen",
     "subscri",
