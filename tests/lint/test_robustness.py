@@ -624,16 +624,8 @@ def odd_source(before_call: str, line_break: str, noqa: bool) -> str:
 @pytest.mark.parametrize("line_break", list(LINE_BREAKS))
 @pytest.mark.parametrize("before_call", list(ODD_TEXT))
 def test_findings_on_odd_text_point_at_the_call_python_sees(
-    before_call: str, line_break: str, request: pytest.FixtureRequest
+    before_call: str, line_break: str
 ) -> None:
-    if before_call == "separator and wide characters":
-        request.applymarker(
-            pytest.mark.xfail(
-                reason="known bug: SemanticModel splits lines with str.splitlines(), which also "
-                "breaks at U+2028, so the column comes from the wrong piece of the line",
-                strict=True,
-            )
-        )
     source = odd_source(ODD_TEXT[before_call], LINE_BREAKS[line_break], noqa=False)
     findings = [d for d in analyse(source) if d.code == "SES001"]
     line_number = next(n for n, text in enumerate(python_lines(source), 1) if "commit" in text)
