@@ -122,3 +122,34 @@ def test_which_session_instances_are_shared(source: str, shared: list[str]) -> N
         "from app.db import SessionLocal\n\n" + source + "\n"
     )
     assert [ast.unparse(call) for call in lifetimes.shared_creations(model)] == shared
+
+
+@pytest.mark.parametrize(
+    ("provider", "new"),
+    [
+        ("def create_session():\n    return SessionLocal()", True),
+        ("def create_session():\n    session = SessionLocal()\n    return session", True),
+        ("@lru_cache\ndef create_session():\n    return SessionLocal()", False),
+        (
+            "_s = None\n\ndef create_session():\n    global _s\n    _s = SessionLocal()\n    return _s",
+            False,
+        ),
+        ("def create_session():\n    return scoped()", False),
+    ],
+)
+def test_a_function_returning_a_fresh_session_creates_one_for_its_caller(
+    provider: str, new: bool
+) -> None:
+    model = model_of(
+        "from functools import lru_cache\n"
+        "from sqlalchemy.orm import scoped_session\n"
+        "from app.db import SessionLocal\n\n"
+        "scoped = scoped_session(SessionLocal)\n\n" + provider + "\n\n"
+        "def use():\n    return create_session()\n"
+    )
+    call = next(
+        node
+        for node in ast.walk(model.tree)
+        if isinstance(node, ast.Call) and ast.unparse(node) == "create_session()"
+    )
+    assert lifetimes.creates_new_session(model, call) is new

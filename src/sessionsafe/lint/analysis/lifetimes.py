@@ -54,6 +54,7 @@ _TAKES_OVER = frozenset(
         "update",
     }
 )
+_MAKER_PREFIXES = ("create", "new_", "make", "open", "build")
 _CLOSE_METHODS = frozenset({"close", "aclose", "remove"})
 _CACHE_DECORATORS = frozenset({"lru_cache", "cache", "cached", "memoize", "singleton"})
 _PER_THREAD_HOLDERS = frozenset({"local", "ContextVar"})
@@ -69,12 +70,63 @@ def creates_new_session(model: SemanticModel, call: ast.Call) -> bool:
     if not isinstance(func, ast.Name | ast.Attribute):
         return False
     if model.factory_kind(func, call) not in {"sync", "async"}:
-        return False
+        return _new_session_provider(model, func)
     if isinstance(func, ast.Name) and func.id.lower() in _AMBIGUOUS_FACTORY_NAMES:
         origin = model.imports.origin(func.id)
         if origin is not None and model.project.lookup(origin, "factories") is None:
             return False
     return True
+
+
+def _new_session_provider(model: SemanticModel, func: ast.Name | ast.Attribute) -> bool:
+    """`create_session()`: a function that returns a new session for its caller to close.
+
+    A function of this module counts when it returns what a session factory just made
+    (not a cached, global or scoped one); an imported one when the project index says it
+    returns a session and its name says it makes one (`create_`, `new_`, `make_`, `open_`).
+    """
+    name = dotted_name(func)
+    if name is None:
+        return False
+    local = model.structure.functions.get(name)
+    if local is not None:
+        return _returns_new_session(model, local)
+    origin = model.imports.origin(name.split(".")[0])
+    if origin is None:
+        return False
+    qualified = origin if "." not in name else f"{origin}.{name.split('.', 1)[1]}"
+    kind = model.project.lookup(qualified, "providers")
+    last = name.split(".")[-1].lstrip("_")
+    return kind in {"return", "async_return"} and last.startswith(_MAKER_PREFIXES)
+
+
+def _returns_new_session(model: SemanticModel, function: FunctionInfo) -> bool:
+    node = function.node
+    if any(_decorator_last(d) in _CACHE_DECORATORS for d in node.decorator_list):
+        return False
+    facts = model.facts(function)
+    if _declared_global(facts) or facts.is_generator:
+        return False
+    made = {
+        name
+        for name, values in facts.assignments.items()
+        if all(isinstance(v, ast.Call) and _makes_session(model, v) for v in values)
+    }
+    returns = [n for n in facts.parents if isinstance(n, ast.Return) and n.value is not None]
+    return bool(returns) and all(
+        (isinstance(r.value, ast.Name) and r.value.id in made)
+        or (isinstance(r.value, ast.Call) and _makes_session(model, r.value))
+        for r in returns
+    )
+
+
+def _makes_session(model: SemanticModel, call: ast.Call) -> bool:
+    """A session class or factory call (providers are not followed further)."""
+    func = call.func
+    if model.qualified_name(func) in SESSION_CLASSES:
+        return True
+    target = func if isinstance(func, ast.Name | ast.Attribute | ast.Call) else None
+    return target is not None and model.factory_kind(target, call) in {"sync", "async"}
 
 
 def _factory_attribute_call(value: ast.expr, target: str) -> bool:
