@@ -36,8 +36,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
 DEFAULT_POSTGRES_URL = os.environ.get(
     "SESSIONSAFE_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -84,20 +84,12 @@ def sessionsafe_listeners_removed() -> Iterator[None]:
     """
     from sessionsafe.runtime import _events
 
-    registrations: list[tuple[Any, str, Callable[..., Any]]] = [
-        (Session, "after_begin", _events._after_begin),
-        (Session, "before_commit", _events._before_commit),
-        (Session, "after_commit", _events._after_commit),
-        (Session, "after_soft_rollback", _events._after_soft_rollback),
-        (Engine, "handle_error", _events._handle_error),
-    ]
-    for target, name, listener in registrations:
+    for target, name, listener in _events.LISTENERS:
         event.remove(target, name, listener)
     try:
         yield
     finally:
-        for target, name, listener in registrations:
-            event.listen(target, name, listener)
+        _events.install()
 
 
 def time_begin_blocks_without_sessionsafe(

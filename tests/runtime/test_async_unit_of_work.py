@@ -171,6 +171,20 @@ async def test_rollback_in_block_raises(async_engine: AsyncEngine, async_table: 
     assert async_table.stored() == []
 
 
+async def test_close_in_block_is_refused(async_engine: AsyncEngine, async_table: Table) -> None:
+    """`await session.close()` inside an async unit drops work: the unit refuses to commit."""
+    with pytest.raises(CommitInsideUnitOfWork) as raised:
+        async with async_unit_of_work(async_engine) as session:
+            session.add(async_table.model(event="dropped"))
+            await session.flush()
+            location = next_line()
+            await session.close()
+            session.add(async_table.model(event="after"))
+    assert raised.value.operation == "close"
+    assert raised.value.location == location
+    assert async_table.stored() == []
+
+
 async def test_guard_warn_lets_the_commit_happen(
     async_engine: AsyncEngine, async_table: Table, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -363,6 +363,63 @@ class TestGuardRaise:
         assert table.stored() == []
 
 
+class TestCloseInsideUnit:
+    def test_close_in_block_is_refused_naming_its_line(self, engine: Engine, table: Table) -> None:
+        """session.close() silently drops the work before it: the unit refuses the rest."""
+        with pytest.raises(CommitInsideUnitOfWork) as raised, unit_of_work(engine) as session:
+            session.add(table.model(event="dropped"))
+            session.flush()
+            location = next_line()
+            session.close()
+            session.add(table.model(event="after"))
+        assert raised.value.operation == "close"
+        assert raised.value.location == location
+        assert table.stored() == []
+
+    def test_scoped_session_remove_in_block_is_refused(self, engine: Engine, table: Table) -> None:
+        """scoped_session.remove() closes the unit's session: the same refusal."""
+        registry = scoped_session(sessionmaker(engine))
+        with (
+            pytest.raises(CommitInsideUnitOfWork, match=r"session\.close\(\)"),
+            unit_of_work(registry) as session,
+        ):
+            session.add(table.model(event="dropped"))
+            session.flush()
+            registry.remove()
+        assert table.stored() == []
+
+    def test_warn_policy_lets_the_rest_commit_and_logs_the_close(
+        self, engine: Engine, table: Table, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """guard='warn': the work after close() is committed, with a warning."""
+        with (
+            caplog.at_level(logging.WARNING, logger="sessionsafe"),
+            unit_of_work(engine, guard="warn") as session,
+        ):
+            session.add(table.model(event="dropped"))
+            session.flush()
+            session.close()
+            session.add(table.model(event="after"))
+        assert table.stored() == ["after"]
+        assert "session.close() was called inside a unit of work" in caplog.text
+
+    def test_rollback_and_failed_flush_are_not_mistaken_for_close(
+        self, engine: Engine, table: Table
+    ) -> None:
+        """A rollback is reported as a rollback; a failed flush as a swallowed error."""
+        with pytest.raises(CommitInsideUnitOfWork) as raised, unit_of_work(engine) as session:
+            session.add(table.model(event="a"))
+            session.flush()
+            session.rollback()
+        assert raised.value.operation == "rollback"
+        table.insert_committed("dup")
+        with pytest.raises(SwallowedDatabaseError), unit_of_work(engine) as session:
+            session.add(table.model(event="dup"))
+            with contextlib.suppress(IntegrityError):
+                session.flush()
+        assert table.stored() == ["dup"]
+
+
 class TestGuardWarnAndFlush:
     def test_warn_logs_the_line_and_lets_the_commit_happen(
         self, engine: Engine, table: Table, caplog: pytest.LogCaptureFixture

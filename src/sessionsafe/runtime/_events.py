@@ -9,6 +9,7 @@ database errors until the transaction ends.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event
@@ -66,8 +67,24 @@ def _before_commit(session: Session) -> None:
 
 def _after_commit(session: Session) -> None:
     state = state_of(session)
-    if state is not None and state.user_committing and not session.in_nested_transaction():
+    if state is not None and state.policy is not None and not session.in_nested_transaction():
         state.user_committing = False
+        state.root_committed = True
+
+
+def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
+    # A root transaction of a unit that ends without its owner: a commit the
+    # guard let through, a rollback (after_soft_rollback follows and takes
+    # over), or session.close(), which discards the work without any other event.
+    if transaction.parent is not None:
+        return
+    state = state_of(session)
+    if state is None or state.policy is None or state.owner_finishing:
+        return
+    if state.root_committed:
+        state.root_committed = False
+        return
+    state.closed_at = caller_location() or "an unknown location"
 
 
 def _after_soft_rollback(session: Session, previous: SessionTransaction) -> None:
@@ -81,6 +98,7 @@ def _after_soft_rollback(session: Session, previous: SessionTransaction) -> None
     if previous.parent is not None:  # the internal sub-transaction of a failed flush
         return
     state.errors = []
+    state.closed_at = None  # the root transaction ended by a rollback, not a close
     if state.policy is None or state.owner_finishing:
         return
     if state.user_committing:  # SQLAlchemy rolling back a failed commit it let happen
@@ -102,16 +120,20 @@ def _violation(state: SessionState, operation: str) -> None:
     raise error
 
 
+#: Every listener, with its target class and event name.
+LISTENERS: tuple[tuple[type[Any], str, Callable[..., Any]], ...] = (
+    (Session, "after_begin", _after_begin),
+    (Session, "before_commit", _before_commit),
+    (Session, "after_commit", _after_commit),
+    (Session, "after_soft_rollback", _after_soft_rollback),
+    (Session, "after_transaction_end", _after_transaction_end),
+    (Engine, "handle_error", _handle_error),
+)
+
+
 def install() -> None:
     """Register the listeners once per process (repeated calls do nothing)."""
     if event.contains(Session, "before_commit", _before_commit):
         return
-    listeners: dict[str, Any] = {
-        "after_begin": _after_begin,
-        "before_commit": _before_commit,
-        "after_commit": _after_commit,
-        "after_soft_rollback": _after_soft_rollback,
-    }
-    for name, listener in listeners.items():
-        event.listen(Session, name, listener)
-    event.listen(Engine, "handle_error", _handle_error)
+    for target, name, listener in LISTENERS:
+        event.listen(target, name, listener)

@@ -47,9 +47,11 @@ class SessionState:
     """
 
     __slots__ = (
+        "closed_at",
         "errors",
         "owner_finishing",
         "policy",
+        "root_committed",
         "session_ref",
         "user_committing",
         "violation",
@@ -60,6 +62,8 @@ class SessionState:
         self.policy: GuardPolicy | None = None
         self.owner_finishing = False
         self.user_committing = False
+        self.root_committed = False
+        self.closed_at: str | None = None
         self.violation: BaseException | None = None
         self.errors: list[RaisedError] = []
 
@@ -78,12 +82,16 @@ class SessionState:
         self.policy = policy
         self.owner_finishing = False
         self.user_committing = False
+        self.root_committed = False
+        self.closed_at = None
         self.violation = None
 
     def leave_unit(self) -> None:
         self.policy = None
         self.owner_finishing = False
         self.user_committing = False
+        self.root_committed = False
+        self.closed_at = None
         self.violation = None
         if self.errors:
             self.errors = []

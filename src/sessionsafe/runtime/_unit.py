@@ -79,6 +79,12 @@ class _Core:
             raise CommitInsideUnitOfWork(
                 violation.operation, violation.location, swallowed=True
             ) from violation
+        if state.closed_at is not None:
+            closed = CommitInsideUnitOfWork("close", state.closed_at)
+            record(RuntimeEvent.GUARD_VIOLATION, closed)
+            if state.policy != "warn":
+                raise closed
+            logger.warning("%s (guard='warn': allowed)", closed)
         errors = state.live_errors(self._sync_session)
         if errors:
             error = SwallowedDatabaseError(

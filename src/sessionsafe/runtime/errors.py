@@ -14,15 +14,17 @@ class SessionSafeError(Exception):
 
 
 class CommitInsideUnitOfWork(SessionSafeError):
-    """Code inside a unit of work called ``commit()`` or ``rollback()`` on its session.
+    """Code inside a unit of work committed, rolled back or closed its session.
 
     The unit of work owns the transaction: it commits once when it ends and
     rolls back on an exception. A commit from the block would make part of the
-    work durable before the rest is known to succeed. The unit that detected
-    the call rolls back, even when the block catches this exception.
+    work durable before the rest is known to succeed; a rollback or a
+    ``close()`` would drop the first part and let the rest commit. The unit
+    that detected the call rolls back, even when the block catches this
+    exception. A ``close()`` is detected when the unit ends.
 
     Attributes:
-        operation: ``"commit"`` or ``"rollback"``.
+        operation: ``"commit"``, ``"rollback"`` or ``"close"``.
         location: ``"path:line"`` of the offending call, or ``None`` when it
             could not be found.
     """
