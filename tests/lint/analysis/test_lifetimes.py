@@ -131,7 +131,8 @@ def test_which_session_instances_are_shared(source: str, shared: list[str]) -> N
         ("def create_session():\n    session = SessionLocal()\n    return session", True),
         ("@lru_cache\ndef create_session():\n    return SessionLocal()", False),
         (
-            "_s = None\n\ndef create_session():\n    global _s\n    _s = SessionLocal()\n    return _s",
+            "_s = None\n\ndef create_session():\n"
+            "    global _s\n    _s = SessionLocal()\n    return _s",
             False,
         ),
         ("def create_session():\n    return scoped()", False),
