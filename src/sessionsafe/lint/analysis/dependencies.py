@@ -5,7 +5,10 @@
 - `commits_after_yield(model, function)`: the session `commit()` calls a generator
   makes after its first `yield`;
 - `may_be_dependency(model, function, uses)`: whether a generator is (or is likely)
-  a FastAPI `yield` dependency rather than a context manager, fixture or lifespan.
+  a FastAPI `yield` dependency rather than a context manager, fixture or lifespan;
+- `dependencies_entering(model, context_manager, uses)`: the unsafe dependencies that
+  yield inside `with context_manager(...)`, so its post-`yield` commit runs after the
+  response too.
 
 Since FastAPI 0.118 the code after `yield` of a dependency with the default
 ("request") scope runs after the response has been sent
@@ -125,6 +128,50 @@ def may_be_dependency(model: SemanticModel, function: FunctionInfo, uses: Depend
     if _entered_with_with(model, node.name):
         return False
     return model.imports.imports_from("fastapi", "sqlmodel") or node.name.startswith("get_")
+
+
+def dependencies_entering(
+    model: SemanticModel, context_manager: FunctionInfo, uses: DependencyUses
+) -> list[FunctionInfo]:
+    """`yield` dependencies that yield inside `with <context_manager>(...)`.
+
+    The context manager's code after its `yield` then runs when the dependency's does:
+    after the response, unless every use of the dependency is function-scoped.
+    """
+    name = context_manager.name
+    found: list[FunctionInfo] = []
+    for function in model.structure.functions.values():
+        if function is context_manager or not model.facts(function).is_generator:
+            continue
+        if not _yields_inside_with_of(model, function, name):
+            continue
+        if may_be_dependency(model, function, uses) and uses.unsafe_or_unseen(function.name):
+            found.append(function)
+    return found
+
+
+def is_context_manager(function: FunctionInfo) -> bool:
+    return any(
+        _decorator_last(d) in {"contextmanager", "asynccontextmanager"}
+        for d in function.node.decorator_list
+    )
+
+
+def _yields_inside_with_of(model: SemanticModel, function: FunctionInfo, name: str) -> bool:
+    facts = model.facts(function)
+    for node, parent in facts.parents.items():
+        if not isinstance(node, ast.Yield | ast.YieldFrom):
+            continue
+        current: ast.AST | None = parent
+        while current is not None and current is not function.node:
+            if isinstance(current, ast.With | ast.AsyncWith) and any(
+                isinstance(item.context_expr, ast.Call)
+                and (dotted_name(item.context_expr.func) or "").split(".")[-1] == name
+                for item in current.items
+            ):
+                return True
+            current = facts.parents.get(current)
+    return False
 
 
 def _entered_with_with(model: SemanticModel, name: str) -> bool:

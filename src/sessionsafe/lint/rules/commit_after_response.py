@@ -7,6 +7,8 @@ import ast
 from sessionsafe.lint.analysis.dependencies import (
     DependencyUses,
     commits_after_yield,
+    dependencies_entering,
+    is_context_manager,
     may_be_dependency,
 )
 from sessionsafe.lint.analysis.sessions import SessionRef
@@ -32,9 +34,13 @@ class CommitAfterResponse(Rule):
     runs before the response, so a failed commit becomes a 500; committing in
     middleware before returning the response works on every version.
 
+    A `@contextmanager`/`@asynccontextmanager` that commits after its `yield` is
+    reported when such a dependency yields inside it (`async with managed() as s:
+    yield s`): its commit runs when the dependency resumes.
+
     Not reported: a dependency whose every use site passes `scope="function"`, a
     commit before `yield`, a dependency that only rolls back or closes after `yield`,
-    `@contextmanager`/`@asynccontextmanager` generators, pytest fixtures and the
+    context managers used only by ordinary `with` blocks, pytest fixtures and the
     application's `lifespan`.
 
     ## Known limits
@@ -47,8 +53,7 @@ class CommitAfterResponse(Rule):
 
     code = "SES013"
     message = (
-        "`{session}.commit()` after `yield` in dependency `{function}` runs after the "
-        "response is sent{where}"
+        "`{session}.commit()` after `yield` in `{owner}` runs after the response is sent{where}"
     )
     help = (
         'Use `Depends({function}, scope="function")` at every use site (FastAPI >= 0.121), '
@@ -327,13 +332,22 @@ class CommitAfterResponse(Rule):
         if not commits:
             return
         uses = DependencyUses.of(self.model)
+        if is_context_manager(function):
+            for dependency in dependencies_entering(self.model, function, uses):
+                where = f", when dependency `{dependency.name}` resumes"
+                for call, session in commits:
+                    self._report(call, session, node.name, dependency.name, where)
+                return
+            return
         if not may_be_dependency(self.model, function, uses):
             return
         if not uses.unsafe_or_unseen(node.name):
             return
         where = "" if uses.used(node.name) else " (no use site in this file sets a scope)"
         for call, session in commits:
-            self._report(call, session, node.name, where)
+            self._report(call, session, node.name, node.name, where)
 
-    def _report(self, call: ast.Call, session: SessionRef, function: str, where: str) -> None:
-        self.report(call, session=session.key, function=function, where=where)
+    def _report(
+        self, call: ast.Call, session: SessionRef, owner: str, dependency: str, where: str
+    ) -> None:
+        self.report(call, session=session.key, owner=owner, function=dependency, where=where)
