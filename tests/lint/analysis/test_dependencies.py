@@ -7,6 +7,7 @@ import pytest
 from sessionsafe.lint.analysis.dependencies import (
     DependencyUses,
     commits_after_yield,
+    dependencies_entering,
     may_be_dependency,
 )
 
@@ -100,3 +101,44 @@ def test_a_generator_entered_with_with_is_not_a_dependency() -> None:
     )
     function = model.structure.functions["transaction"]
     assert not may_be_dependency(model, function, DependencyUses.of(model))
+
+
+@pytest.mark.parametrize(
+    ("use", "entered"),
+    [
+        ("Db = Annotated[AsyncSession, Depends(get_db)]", ["get_db"]),
+        ('Db = Annotated[AsyncSession, Depends(get_db, scope="function")]', []),
+    ],
+)
+def test_a_context_manager_is_entered_by_the_unsafe_dependencies_that_yield_inside_it(
+    use: str, entered: list[str]
+) -> None:
+    model = model_of(
+        f"""
+        from contextlib import asynccontextmanager
+        from typing import Annotated
+        from fastapi import Depends
+        from sqlalchemy.ext.asyncio import AsyncSession
+        from app.db import async_session
+
+        @asynccontextmanager
+        async def managed():
+            async with async_session() as session:
+                yield session
+                await session.commit()
+
+        async def get_db():
+            async with managed() as session:
+                yield session
+
+        @asynccontextmanager
+        async def websocket_db():
+            async with managed() as session:
+                yield session
+
+        {use}
+        """
+    )
+    manager = model.structure.functions["managed"]
+    found = dependencies_entering(model, manager, DependencyUses.of(model))
+    assert [function.name for function in found] == entered
