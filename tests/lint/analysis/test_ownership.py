@@ -136,6 +136,12 @@ HELPERS = {
         def record_login(user):
             db.session.commit()
     """,
+    "function under a session-providing decorator": """
+        @with_session
+        def lookup_series(name, session=None):
+            series = session.query(Series).first()
+            session.commit()
+    """,
     "alias-typed helper": """
         from typing import Annotated
         from fastapi import Depends
@@ -172,12 +178,12 @@ def test_business_code_does_not_own_its_session(source: str) -> None:
 
 
 def test_configured_lifecycle_decorator_makes_an_owner() -> None:
-    """`lifecycle_decorators = ["transactional"]` turns `@transactional` into an owner."""
+    """`lifecycle_decorators = ["unit_of_work"]` turns `@unit_of_work` into an owner."""
     source = """
         from sqlalchemy.orm import Session
-        @transactional
+        @unit_of_work
         def transfer(session: Session):
             session.commit()
     """
     assert not owner_of_commit(source)
-    assert owner_of_commit(source, Settings(lifecycle_decorators=("transactional",)))
+    assert owner_of_commit(source, Settings(lifecycle_decorators=("unit_of_work",)))
