@@ -104,6 +104,14 @@ def session_named(source: str, receiver: str) -> tuple[SessionKind, bool] | None
             (SessionKind.PARAMETER, False),
         ),
         (
+            "class API(MethodView):\n    def __init__(self, session):\n"
+            "        self.session = session\n    def get(self):\n"
+            "        return self.session.query(User).all()\n"
+            "    def post(self):\n        self.session.commit()\n",
+            "self.session",
+            (SessionKind.ATTRIBUTE, False),
+        ),
+        (
             "def f(db_session, obj):\n    db_session.commit()\n",
             "db_session",
             (SessionKind.PARAMETER, False),

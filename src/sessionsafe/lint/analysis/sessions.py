@@ -846,10 +846,13 @@ class SessionResolver:
             for attr, values in facts.self_assignments.items():
                 for value in values:
                     ref = self._attribute_value(attr, value, info)
-                    if ref is not None or found.get(attr) is None:
-                        found[attr] = ref
                     if ref is not None:
+                        found[attr] = ref
                         break
+                    if isinstance(value, ast.Call | ast.Await) and attr not in found:
+                        # Built from something else (`requests.Session()`): not a session. A
+                        # plain parameter stays undecided; how the class uses it decides.
+                        found[attr] = None
         return found
 
     def _attribute_value(
