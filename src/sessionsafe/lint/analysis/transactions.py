@@ -139,7 +139,9 @@ def repeated_commit_loop(model: SemanticModel, call: ast.Call, ref: SessionRef) 
 
     `None` when the call is not in a loop body, when the session is bound inside
     the innermost loop (one session per iteration), when the loop leaves right
-    after the commit (a retry loop), or when a batch-size condition guards the commit.
+    after the commit (a retry loop), when a batch-size condition guards the commit,
+    when the loop runs over batches, or when the commit sits in an `except` handler
+    (it records a failure, the loop's normal path does not commit).
     """
     statement: ast.AST = call
     loop: ast.stmt | None = None
@@ -148,6 +150,8 @@ def repeated_commit_loop(model: SemanticModel, call: ast.Call, ref: SessionRef) 
             return None
         if isinstance(ancestor, ast.If) and _is_batch_condition(ancestor.test):
             return None
+        if isinstance(ancestor, ast.ExceptHandler):
+            return None  # the error path persisting a failure status, not the loop's work
         if isinstance(ancestor, flow.LOOPS):
             if statement not in ancestor.body or leaves_after(ancestor, statement):
                 return None

@@ -26,8 +26,10 @@ class CommitInLoop(Rule):
     Not reported: a session created inside the loop (each iteration is its own unit
     of work), a retry loop that leaves with `break`/`return` right after a
     successful commit, a checkpoint commit guarded by a batch-size condition
-    (`if n % 1000 == 0:`, `if len(batch) >= BATCH_SIZE:`), `flush()` in a loop,
-    and `commit()` on objects that are not sessions (a git index, a Kafka consumer).
+    (`if n % 1000 == 0:`, `if len(batch) >= BATCH_SIZE:`), a loop over batches
+    (`for start in range(0, n, BATCH)`, `LIMIT :batch_size` rounds), a commit in an
+    `except` handler that records a failure status, `flush()` in a loop, and
+    `commit()` on objects that are not sessions (a git index, a Kafka consumer).
 
     ## Known limits
     A batch-size condition is recognised by its shape (`%`, `len(...)`, names such as
