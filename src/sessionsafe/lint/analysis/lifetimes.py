@@ -450,7 +450,9 @@ def _shared_target(
 
 
 def _on_module_object(model: SemanticModel, target: ast.Attribute) -> bool:
-    """`app.state.db`, `registry.session`: an attribute of a module-level object."""
+    """`app.state.db`, `request.app.state.db`, `registry.session`: an application-wide slot."""
+    if ".app.state." in f".{dotted_name(target) or ''}":
+        return True
     root: ast.expr = target
     while isinstance(root, ast.Attribute):
         root = root.value
