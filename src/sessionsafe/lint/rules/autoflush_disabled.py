@@ -15,8 +15,8 @@ class AutoflushDisabled(Rule):
     ## What it does
     Flags `autoflush=False` given to `Session`, `AsyncSession`, `sessionmaker`,
     `async_sessionmaker` (also inside `scoped_session(...)`, SQLModel's `Session`, a
-    factory call such as `SessionLocal(autoflush=False)`), to Flask-SQLAlchemy's
-    `session_options`, and a lasting `session.autoflush = False`.
+    factory call such as `SessionLocal(autoflush=False)`, `SessionLocal.configure(...)`),
+    to Flask-SQLAlchemy's `session_options`, and a lasting `session.autoflush = False`.
 
     ## Why is this bad?
     With autoflush on, a query first sends the pending changes of the unit of work,
@@ -34,8 +34,8 @@ class AutoflushDisabled(Rule):
     `Query.autoflush(False)`, and `autoflush=` options of objects that are not sessions.
 
     ## Known limits
-    `session_options` built in a variable elsewhere, or `autoflush` set through
-    `sessionmaker.configure(...)`, are not seen.
+    `session_options` are read when written inline or in a module-level variable of
+    the same file; options built elsewhere are not seen.
     """
 
     code = "SES003"
@@ -256,6 +256,13 @@ class AutoflushDisabled(Rule):
 
     def _configured(self, call: ast.Call) -> str | None:
         """What a call configures: a session class, a factory, Flask-SQLAlchemy; else `None`."""
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr == "configure":
+            # `SessionLocal.configure(autoflush=False)` reconfigures an existing factory.
+            factory = self.model.factory_kind(func.value, call)
+            if factory in {"sync", "async", "scoped", "async_scoped"}:
+                return f"every session of `{dotted_name(func.value)}`"
+            return None
         kind = self.model.factory_kind(call, call)
         if kind == "flask_sqlalchemy":
             return "Flask-SQLAlchemy"
@@ -266,6 +273,9 @@ class AutoflushDisabled(Rule):
         return None
 
     def _session_options(self, options: ast.expr) -> None:
+        if isinstance(options, ast.Name):
+            values = self.model.structure.assignments.get(options.id)
+            options = values[-1] if values else options
         if isinstance(options, ast.Dict):
             for key, value in zip(options.keys, options.values, strict=True):
                 if isinstance(key, ast.Constant) and key.value == "autoflush" and _is_false(value):
