@@ -63,6 +63,7 @@ def test_which_handlers_can_catch_a_database_error(clause: str, catches: bool) -
         ("fail_with(error)", True),
         ("if error.orig:\n        raise\n    else:\n        raise RuntimeError()", True),
         ("if error.orig:\n        raise", False),
+        ("if error.orig:\n        return None\n    raise", False),
         ("log.warning('x')", False),
         ("return None", False),
     ],
@@ -228,3 +229,22 @@ def test_a_method_of_self_that_queries_the_session_is_work() -> None:
     )
     work = model.session_work(try_node)  # type: ignore[attr-defined]
     assert [ref.key for _, ref in work] == ["self.db"]
+
+
+def test_calls_on_an_object_built_from_the_session_are_work_and_uses() -> None:
+    """`repo = Repo.from_session(session)`: `repo.create()` works through `session`."""
+    model, try_node, handler = handler_of(
+        """
+        from sqlalchemy.orm import Session
+        def create(session: Session, member):
+            repository = MemberRepository.from_session(session)
+            try:
+                repository.create(member)
+            except Exception:
+                return repository.find(member.email)
+        """
+    )
+    work = model.session_work(try_node)  # type: ignore[attr-defined]
+    assert [(ast.unparse(call), ref.key) for call, ref in work] == [
+        ("repository.create(member)", "session")
+    ]

@@ -198,6 +198,7 @@ class SemanticModel:
         self._tokens = self._session_tokens()
         self._markers = BASE_MARKERS + tuple(sorted(self._module_names()))
         self._helper_cache: dict[ast.AST, tuple[HelperSummary, ...]] = {}
+        self._wrappers: dict[ast.AST, dict[str, SessionRef]] = {}
 
     @classmethod
     def build(
@@ -238,9 +239,15 @@ class SemanticModel:
         """
         if self._mentions_session(node):
             return True
-        if not methods or "self." not in self._text(node):
+        if not methods:
             return False
+        text = self._text(node)
         function = self.function_at(node)
+        if function is not None and self._mentions_session(function.node):
+            if any(name in text for name in self.wrappers(function)):
+                return True
+        if "self." not in text:
+            return False
         cls = _class_of_scope(function)
         return cls is not None and self._mentions_session(cls.node)
 
@@ -620,7 +627,47 @@ class SemanticModel:
                 ref = self.sessions.session_of(argument, function)
                 if ref is not None:
                     return ref
+        wrapped = self._wrapper_call(call, function)
+        if wrapped is not None:
+            return wrapped
         return self._method_work_session(call, function)
+
+    def wrappers(self, function: FunctionInfo | None) -> dict[str, SessionRef]:
+        """Local names bound to an object built from a session (`repo = UserRepo(session)`).
+
+        Calls on such an object work through the session, and using it uses the session.
+        """
+        key = self.tree if function is None else function.node
+        found = self._wrappers.get(key)
+        if found is not None:
+            return found
+        found = self._wrappers[key] = {}
+        if function is None:
+            return found
+        facts = self.facts(function)
+        sessions = self.sessions.function_sessions(function)
+        for name, values in facts.assignments.items():
+            if sessions.get(name) is not None:
+                continue
+            for value in values:
+                call = value.value if isinstance(value, ast.Await) else value
+                if not isinstance(call, ast.Call):
+                    continue
+                for argument in [*call.args, *(k.value for k in call.keywords)]:
+                    if isinstance(argument, ast.Name | ast.Attribute):
+                        ref = self.sessions.session_of(argument, function)
+                        if ref is not None:
+                            found[name] = ref
+                            break
+                if name in found:
+                    break
+        return found
+
+    def _wrapper_call(self, call: ast.Call, function: FunctionInfo | None) -> SessionRef | None:
+        func = call.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            return self.wrappers(function).get(func.value.id)
+        return None
 
     def _method_work_session(
         self, call: ast.Call, function: FunctionInfo | None, depth: int = 0
@@ -730,13 +777,24 @@ class SemanticModel:
 
     def _uses(self, ref: SessionRef, facts: FunctionFacts) -> list[tuple[ast.AST, str]]:
         """Where the function uses `ref`: method calls on it and calls receiving it."""
+        aliases = {ref.key} | {
+            name
+            for name, wrapped in self.wrappers(self._function_of_facts(facts)).items()
+            if wrapped.key == ref.key
+        }
         uses: list[tuple[ast.AST, str]] = [
-            (site.node, site.method) for site in facts.method_calls if site.receiver == ref.key
+            (site.node, site.method if site.receiver == ref.key else "")
+            for site in facts.method_calls
+            if site.receiver in aliases
         ]
         for call in facts.calls:
             if any(dotted_name(argument) == ref.key for argument in call.args):
                 uses.append((call, ""))
         return sorted(uses, key=lambda use: _position(use[0]))
+
+    def _function_of_facts(self, facts: FunctionFacts) -> FunctionInfo | None:
+        node = facts.function
+        return None if isinstance(node, ast.Module) else self.structure.info(node)
 
     def header_span(self, handler: ast.ExceptHandler) -> Span:
         """The `except ...:` header of a handler, without its body."""

@@ -112,7 +112,31 @@ def terminates(
     call_never_returns: Callable[[ast.Call], bool],
 ) -> bool:
     """Whether every path through `statements` ends in one of `ways` (raise/return/...)."""
-    return any(_statement_terminates(s, ways, call_never_returns) for s in statements)
+    for statement in statements:
+        if _statement_terminates(statement, ways, call_never_returns):
+            return True
+        if _may_leave_otherwise(statement, ways):
+            return False
+    return False
+
+
+def _may_leave_otherwise(statement: ast.stmt, ways: frozenset[str]) -> bool:
+    """Whether `statement` can leave the block some way not in `ways` (an early `return`)."""
+    stack: list[tuple[ast.AST, bool]] = [(statement, False)]
+    while stack:
+        node, in_loop = stack.pop()
+        if isinstance(node, FunctionNode | ast.Lambda | ast.ClassDef):
+            continue
+        if isinstance(node, ast.Return) and RETURN not in ways:
+            return True
+        if not in_loop and (
+            (isinstance(node, ast.Break) and BREAK not in ways)
+            or (isinstance(node, ast.Continue) and CONTINUE not in ways)
+        ):
+            return True
+        inner_loop = in_loop or (node is not statement and isinstance(node, LOOPS))
+        stack.extend((child, inner_loop) for child in ast.iter_child_nodes(node))
+    return False
 
 
 def _statement_terminates(

@@ -129,6 +129,21 @@ def _makes_session(model: SemanticModel, call: ast.Call) -> bool:
     return target is not None and model.factory_kind(target, call) in {"sync", "async"}
 
 
+def _ambiguous_factory_call(model: SemanticModel, call: ast.Call) -> bool:
+    """`Session()` of an imported name that may be a factory or a scoped registry.
+
+    It counts as a new session where the function itself closes it: its author treats
+    it as a session of its own, so a close that some path skips is a leak.
+    """
+    func = call.func
+    return (
+        isinstance(func, ast.Name)
+        and func.id.lower() in _AMBIGUOUS_FACTORY_NAMES
+        and model.imports.origin(func.id) is not None
+        and model.factory_kind(func, call) in {"sync", "async"}
+    )
+
+
 def _factory_attribute_call(value: ast.expr, target: str) -> bool:
     """`session = self._factory()`: a factory attribute the resolver cannot type."""
     if not isinstance(value, ast.Call) or not isinstance(value.func, ast.Attribute):
@@ -159,7 +174,11 @@ def unclosed_creations(model: SemanticModel, function: FunctionInfo) -> list[ast
         if len(targets) != 1 or not isinstance(targets[0], ast.Name):
             continue
         name = targets[0].id
-        if not (creates_new_session(model, call) or _factory_attribute_call(call, name)):
+        if not (
+            creates_new_session(model, call)
+            or _factory_attribute_call(call, name)
+            or (_ambiguous_factory_call(model, call) and _closes(facts.function.body, name))
+        ):
             continue
         if _on_borrowed_connection(call):
             continue
