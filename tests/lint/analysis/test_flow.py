@@ -233,7 +233,7 @@ def test_a_method_of_self_that_queries_the_session_is_work() -> None:
 
 def test_calls_on_an_object_built_from_the_session_are_work_and_uses() -> None:
     """`repo = Repo.from_session(session)`: `repo.create()` works through `session`."""
-    model, try_node, handler = handler_of(
+    model, try_node, _ = handler_of(
         """
         from sqlalchemy.orm import Session
         def create(session: Session, member):

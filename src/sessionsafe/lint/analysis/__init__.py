@@ -243,9 +243,12 @@ class SemanticModel:
             return False
         text = self._text(node)
         function = self.function_at(node)
-        if function is not None and self._mentions_session(function.node):
-            if any(name in text for name in self.wrappers(function)):
-                return True
+        if (
+            function is not None
+            and self._mentions_session(function.node)
+            and any(name in text for name in self.wrappers(function))
+        ):
+            return True
         if "self." not in text:
             return False
         cls = _class_of_scope(function)
