@@ -89,8 +89,10 @@ def async_session(model: SemanticModel, expr: ast.expr, at: ast.AST) -> SessionR
     if not isinstance(expr, ast.Name | ast.Attribute):
         return None
     ref = model.session_of(expr, at)
-    if ref is not None:
-        return ref if ref.is_async else None
+    if ref is not None and ref.is_async:
+        return ref
+    # A sync `Session` cannot be entered with `async with`: whatever the factory looked
+    # like (`sessionmaker(..., class_=AsyncSession)`), this one is async.
     if isinstance(expr, ast.Name) and _bound_by_async_with(model, expr.id, at):
         return SessionRef(expr.id, SessionKind.CREATED, is_async=True)
     return None

@@ -63,7 +63,7 @@ class DependencyUses:
                 continue
             if model.qualified_name(node.func) not in _DEPENDS:
                 continue
-            target = dotted_name(node.args[0])
+            target = _dependency_name(model, node.args[0])
             if target is None:
                 continue
             scoped = any(
@@ -72,7 +72,7 @@ class DependencyUses:
                 and k.value.value == "function"
                 for k in node.keywords
             )
-            uses.function_scoped.setdefault(target.split(".")[-1], []).append(scoped)
+            uses.function_scoped.setdefault(target, []).append(scoped)
         return uses
 
     def unsafe_or_unseen(self, name: str) -> bool:
@@ -82,6 +82,20 @@ class DependencyUses:
 
     def used(self, name: str) -> bool:
         return name in self.function_scoped
+
+
+def _dependency_name(model: SemanticModel, argument: ast.expr) -> str | None:
+    """`get_db` for `Depends(get_db)` / `Depends(db.session)`; for a callable instance,
+    `Depends(SessionDep())` or `Depends(session_dep)` with `session_dep = SessionDep()`,
+    the class, whose `__call__` is the dependency."""
+    if isinstance(argument, ast.Name):
+        values = model.structure.assignments.get(argument.id)
+        if values and isinstance(values[-1], ast.Call):
+            argument = values[-1]
+    if isinstance(argument, ast.Call):
+        argument = argument.func
+    target = dotted_name(argument)
+    return None if target is None else target.split(".")[-1]
 
 
 _USES: weakref.WeakKeyDictionary[SemanticModel, DependencyUses] = weakref.WeakKeyDictionary()
@@ -119,7 +133,10 @@ def may_be_dependency(model: SemanticModel, function: FunctionInfo, uses: Depend
         return False
     if uses.used(node.name):
         return True
-    if function.owner_class is not None or function.parent is not None:
+    owner = function.owner_class
+    if owner is not None and node.name == "__call__":
+        return uses.used(owner.node.name)  # `Depends(SessionDep())`: the instance is called
+    if owner is not None or function.parent is not None:
         return False
     if node.name in {"lifespan", "main"} or node.name.startswith("test"):
         return False

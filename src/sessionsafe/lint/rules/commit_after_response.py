@@ -341,11 +341,14 @@ class CommitAfterResponse(Rule):
             return
         if not may_be_dependency(self.model, function, uses):
             return
-        if not uses.unsafe_or_unseen(node.name):
+        name = node.name
+        if name == "__call__" and function.owner_class is not None:
+            name = function.owner_class.node.name
+        if not uses.unsafe_or_unseen(name):
             return
-        where = "" if uses.used(node.name) else " (no use site in this file sets a scope)"
+        where = "" if uses.used(name) else " (no use site in this file sets a scope)"
         for call, session in commits:
-            self._report(call, session, node.name, node.name, where)
+            self._report(call, session, name, name, where)
 
     def _report(
         self, call: ast.Call, session: SessionRef, owner: str, dependency: str, where: str
