@@ -437,6 +437,31 @@ class TestGuardWarnAndFlush:
         assert table.stored() == ["first", "second"]
         assert any(location in record.getMessage() for record in caplog.records)
 
+    def test_warn_reports_each_tolerated_call_once(
+        self, engine: Engine, table: Table, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """commit(), then rollback(), then close() in one unit: three warnings, in order."""
+        with (
+            caplog.at_level(logging.WARNING, logger="sessionsafe"),
+            unit_of_work(engine, guard="warn") as session,
+        ):
+            session.add(table.model(event="committed"))
+            session.commit()
+            session.add(table.model(event="rolled-back"))
+            session.flush()
+            session.rollback()
+            session.add(table.model(event="closed"))
+            session.flush()
+            session.close()
+            session.add(table.model(event="last"))
+        operations = [
+            message.split("()")[0].removeprefix("session.")
+            for message in caplog.messages
+            if "inside a unit of work" in message
+        ]
+        assert operations == ["commit", "rollback", "close"]
+        assert table.stored() == ["committed", "last"]
+
     def test_flush_turns_commit_into_flush_so_an_exception_undoes_everything(
         self, engine: Engine, table: Table
     ) -> None:

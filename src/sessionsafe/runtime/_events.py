@@ -9,6 +9,7 @@ database errors until the transaction ends.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -29,7 +30,12 @@ _CONNECTION_KEY = "sessionsafe.session_state"
 
 
 def _after_begin(session: Session, transaction: SessionTransaction, connection: Connection) -> None:
-    connection.info[_CONNECTION_KEY] = (ensure_state(session), connection)
+    # A weak reference, not the session's state: most sessions never see an
+    # error, so their state is only created when one happens.
+    connection.info[_CONNECTION_KEY] = (weakref.ref(session), connection)
+    state = state_of(session)
+    if state is not None and state.user_committing:
+        state.user_committing = False  # a new transaction: the tolerated commit is over
 
 
 def _handle_error(context: ExceptionContext) -> None:
@@ -43,10 +49,10 @@ def _handle_error(context: ExceptionContext) -> None:
         return
     if owner is None or owner[1] is not connection:
         return
-    state: SessionState = owner[0]
-    session = state.session_ref()
+    session: Session | None = owner[0]()
     if session is None:
         return
+    state = ensure_state(session)
     raised = RaisedError(
         error=error,
         transaction=session.get_transaction(),
@@ -65,13 +71,6 @@ def _before_commit(session: Session) -> None:
     _violation(state, "commit")
 
 
-def _after_commit(session: Session) -> None:
-    state = state_of(session)
-    if state is not None and state.policy is not None and not session.in_nested_transaction():
-        state.user_committing = False
-        state.root_committed = True
-
-
 def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
     # A root transaction of a unit that ends without its owner: a commit the
     # guard let through, a rollback (after_soft_rollback follows and takes
@@ -79,10 +78,7 @@ def _after_transaction_end(session: Session, transaction: SessionTransaction) ->
     if transaction.parent is not None:
         return
     state = state_of(session)
-    if state is None or state.policy is None or state.owner_finishing:
-        return
-    if state.root_committed:
-        state.root_committed = False
+    if state is None or state.policy is None or state.owner_finishing or state.user_committing:
         return
     state.closed_at = caller_location() or "an unknown location"
 
@@ -124,7 +120,6 @@ def _violation(state: SessionState, operation: str) -> None:
 LISTENERS: tuple[tuple[type[Any], str, Callable[..., Any]], ...] = (
     (Session, "after_begin", _after_begin),
     (Session, "before_commit", _before_commit),
-    (Session, "after_commit", _after_commit),
     (Session, "after_soft_rollback", _after_soft_rollback),
     (Session, "after_transaction_end", _after_transaction_end),
     (Engine, "handle_error", _handle_error),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 from typing import Literal
 
@@ -40,10 +39,10 @@ class RaisedError:
 class SessionState:
     """What sessionsafe knows about one session.
 
-    Every session gets one when it first begins a transaction, because
-    database errors are remembered for all sessions (so that `ensure_usable`
-    can see an error swallowed by a long-lived worker session). Only a session
-    inside a unit of work has a guard ``policy``.
+    A session gets one when it joins a unit of work, or when a database error
+    passes through it: errors are remembered for all sessions, so that
+    `ensure_usable` can see an error swallowed by a long-lived worker session.
+    Only a session inside a unit of work has a guard ``policy``.
     """
 
     __slots__ = (
@@ -51,18 +50,14 @@ class SessionState:
         "errors",
         "owner_finishing",
         "policy",
-        "root_committed",
-        "session_ref",
         "user_committing",
         "violation",
     )
 
-    def __init__(self, session: Session) -> None:
-        self.session_ref = weakref.ref(session)
+    def __init__(self) -> None:
         self.policy: GuardPolicy | None = None
         self.owner_finishing = False
         self.user_committing = False
-        self.root_committed = False
         self.closed_at: str | None = None
         self.violation: BaseException | None = None
         self.errors: list[RaisedError] = []
@@ -82,7 +77,6 @@ class SessionState:
         self.policy = policy
         self.owner_finishing = False
         self.user_committing = False
-        self.root_committed = False
         self.closed_at = None
         self.violation = None
 
@@ -90,7 +84,6 @@ class SessionState:
         self.policy = None
         self.owner_finishing = False
         self.user_committing = False
-        self.root_committed = False
         self.closed_at = None
         self.violation = None
         if self.errors:
@@ -107,6 +100,6 @@ def ensure_state(session: Session) -> SessionState:
     """Return the session's state, creating it on first use."""
     state: SessionState | None = session.info.get(STATE_KEY)
     if state is None:
-        state = SessionState(session)
+        state = SessionState()
         session.info[STATE_KEY] = state
     return state
