@@ -229,9 +229,14 @@ class _Matcher:
 
     def __init__(self, sources: list[_Source]) -> None:
         self._by_last: dict[str, list[_Source]] = {}
+        #: Package path -> the files below it, the package being any run of a module name's
+        #: components (`app.db.x` and `src.app.db.x` are both below `app` and `app.db`).
+        self._by_package: dict[str, dict[str, _Source]] = {}
         for source in sources:
             for name in source.modules:
                 self._by_last.setdefault(name.rpartition(".")[2], []).append(source)
+                for package in _packages_of(name):
+                    self._by_package.setdefault(package, {})[source.path] = source
 
     def key(self, name: str) -> str:
         """Names with the same key match the same files."""
@@ -239,9 +244,16 @@ class _Matcher:
 
     def match(self, key: str) -> list[_Source]:
         if key.endswith(_BELOW):
-            prefix = key.removesuffix(_BELOW) + "."
-            return [s for found in self._by_last.values() for s in found if _below(s, prefix)]
+            return list(self._by_package.get(key.removesuffix(_BELOW), {}).values())
         return self._by_last.get(key, [])
+
+
+def _packages_of(name: str) -> Iterator[str]:
+    """Every run of consecutive components of `name` that has a component after it."""
+    parts = name.split(".")
+    for start in range(len(parts) - 1):
+        for end in range(start + 1, len(parts)):
+            yield ".".join(parts[start:end])
 
 
 def _imported_by(candidates: list[_Source], matcher: _Matcher, imports: _Imports) -> list[_Source]:
@@ -259,11 +271,6 @@ def _imported_by(candidates: list[_Source], matcher: _Matcher, imports: _Imports
                 needed[source.path] = source
                 pending.extend(imports.of(source))
     return list(needed.values())
-
-
-def _below(source: _Source, prefix: str) -> bool:
-    """Whether one of the file's module names is below the package `prefix` (ending in `.`)."""
-    return any(("." + name).find("." + prefix) >= 0 for name in source.modules)
 
 
 def _naming_exports(
