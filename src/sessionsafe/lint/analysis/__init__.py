@@ -183,7 +183,7 @@ class SemanticModel:
         # Python's own line breaks only: `str.splitlines` also breaks at form feeds,
         # U+2028 and friends, which would shift every line number after them.
         self._lines = _LINE_BREAK.split(source)
-        self._noqa: NoqaMap = parse_noqa(source)
+        self._noqa: NoqaMap | None = None  # parsed on the first finding: most files have none
         module, is_package = module_name_for(path, settings.root)
         self.module = module
         self.imports = ImportTable(module, is_package)
@@ -488,8 +488,16 @@ class SemanticModel:
         return False
 
     def _unknown_receiver(self, call: ast.Call) -> bool:
+        """A receiver whose identity is unknown: not a session, or a `self.<attr>` session the
+        class never assigns (it may be the very session the `try` used, under another name)."""
         assert isinstance(call.func, ast.Attribute)
-        return self.session_of(call.func.value, call) is None
+        ref = self.session_of(call.func.value, call)
+        if ref is None:
+            return True
+        if ref.kind is not SessionKind.ATTRIBUTE or ref.key.count(".") != 1:
+            return False
+        cls = _class_of_scope(self.function_at(call))
+        return cls is not None and ref.key.split(".")[1] not in self.class_attributes(cls)
 
     def _same_session(self, call: ast.Call, ref: SessionRef, receiver: str) -> bool:
         if receiver == ref.key:
@@ -837,7 +845,13 @@ class SemanticModel:
 
     def apply_noqa(self, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
         """Drop the findings silenced by a `# noqa` comment on their anchor line."""
-        return [d for d in diagnostics if not is_silenced(self._noqa, d.line, d.code)]
+        found = list(diagnostics)
+        if not found:
+            return found
+        if self._noqa is None:
+            self._noqa = parse_noqa(self.source)
+        noqa = self._noqa
+        return [d for d in found if not is_silenced(noqa, d.line, d.code)]
 
     def _char_column(self, line: int, byte_offset: int) -> int:
         """Convert `ast`'s UTF-8 byte offset on `line` to a 1-based character column."""

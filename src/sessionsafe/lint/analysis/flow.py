@@ -122,6 +122,12 @@ def terminates(
 
 def _may_leave_otherwise(statement: ast.stmt, ways: frozenset[str]) -> bool:
     """Whether `statement` can leave the block some way not in `ways` (an early `return`)."""
+    if not isinstance(statement, _COMPOUND):
+        return isinstance(statement, ast.Return | ast.Break | ast.Continue) and not (
+            (isinstance(statement, ast.Return) and RETURN in ways)
+            or (isinstance(statement, ast.Break) and BREAK in ways)
+            or (isinstance(statement, ast.Continue) and CONTINUE in ways)
+        )
     stack: list[tuple[ast.AST, bool]] = [(statement, False)]
     while stack:
         node, in_loop = stack.pop()
@@ -225,3 +231,15 @@ def savepoint_or_transaction_block(item: ast.withitem) -> tuple[str, str] | None
 
 
 LOOPS = (ast.For, ast.AsyncFor, ast.While)
+#: Statements with statement bodies (only these can hide a `return` inside).
+_COMPOUND = (
+    ast.If,
+    ast.For,
+    ast.AsyncFor,
+    ast.While,
+    ast.With,
+    ast.AsyncWith,
+    ast.Try,
+    ast.Match,
+    *TRY_TYPES,
+)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sessionsafe.lint.analysis.flow import RAISE, is_never_returning_call, terminates
-from sessionsafe.lint.analysis.names import ImportTable
+from sessionsafe.lint.analysis.names import ImportTable, dotted_name
 from sessionsafe.lint.analysis.structure import FunctionNode, ModuleStructure, scope_statements
 
 if TYPE_CHECKING:
@@ -219,54 +219,55 @@ def _summarize_assignment(
 def summarize_helper(
     function: FunctionNode, resolver: SessionResolver, imports: ImportTable
 ) -> tuple[HelperSummary, ...]:
-    """What `function` does to each session-like parameter, and whether it always raises."""
-    from sessionsafe.lint.analysis.sessions import (
-        DB_LIKE_NAMES,
-        SESSION_LIKE_NAMES,
-        bare,
-        parameters,
-    )
+    """What `function` does to each session-like parameter or global session, and whether
+    it always raises.
+
+    Only statements are read, never expressions: a helper's `session.rollback()`,
+    `await session.close()` or `db.session.remove()` is an expression statement, and
+    reading statements keeps the project pass cheap on session-heavy code.
+    """
+    from sessionsafe.lint.analysis.sessions import parameters
 
     found: list[HelperSummary] = []
-    if terminates(function.body, frozenset({RAISE}), lambda c: is_never_returning_call(c, imports)):
+    if _may_always_raise(function) and terminates(
+        function.body, frozenset({RAISE}), lambda c: is_never_returning_call(c, imports)
+    ):
         found.append(HelperSummary(-1, "", always_raises=True))
-    candidates = []
-    for index, (name, annotation, _) in enumerate(parameters(function)):
-        typed = annotation is not None and resolver.annotation_session(annotation) is not None
-        if typed or bare(name) in SESSION_LIKE_NAMES or bare(name) in DB_LIKE_NAMES:
-            candidates.append((index, name))
-    lowered = function.name.lower()
-    if not candidates and not any(hint in lowered for hint in _GLOBAL_HELPER_HINTS):
-        return tuple(found)
-    facts = resolver.structure.facts(function)
-    for index, name in candidates:
-        found += _effects(index, name, facts.methods_called_on(name))
-    names = {name for name, _ in ((n, 0) for n, _, _ in parameters(function))}
-    receivers = {site.receiver for site in facts.method_calls if site.method in _EFFECTS}
-    for receiver in sorted(receivers):
-        if receiver.split(".")[0] in names:
+    names = [name for name, _, _ in parameters(function)]
+    effects: dict[str, set[str]] = {}
+    for statement in scope_statements(function.body):
+        call = _expression_call(statement)
+        if call is None or not isinstance(call.func, ast.Attribute):
             continue
-        key = resolver.global_key(receiver)
-        if key is not None:
-            found += _effects(-1, key, facts.methods_called_on(receiver))
+        if call.func.attr not in _EFFECTS:
+            continue
+        receiver = dotted_name(call.func.value)
+        if receiver is not None:
+            effects.setdefault(receiver, set()).add(call.func.attr)
+    for receiver, called in sorted(effects.items()):
+        if receiver in names:
+            found += _effects(names.index(receiver), receiver, called)
+        elif receiver.split(".")[0] not in names:
+            key = resolver.global_key(receiver)
+            if key is not None:
+                found += _effects(-1, key, called)
     return tuple(found)
 
 
-#: Function names that suggest a helper about a global session (`reset_session()`).
-_GLOBAL_HELPER_HINTS = (
-    "session",
-    "rollback",
-    "reset",
-    "cleanup",
-    "clean_up",
-    "close",
-    "error",
-    "fail",
-    "recover",
-    "db",
-    "abort",
-    "discard",
-)
+def _expression_call(statement: ast.stmt) -> ast.Call | None:
+    """The call of an expression statement (`x.rollback()`, `await x.close()`)."""
+    if not isinstance(statement, ast.Expr):
+        return None
+    value = statement.value.value if isinstance(statement.value, ast.Await) else statement.value
+    return value if isinstance(value, ast.Call) else None
+
+
+def _may_always_raise(function: FunctionNode) -> bool:
+    """A cheap pre-check: a body ending in a plain statement (`return x`) never always raises."""
+    last = function.body[-1]
+    return not isinstance(last, ast.Return | ast.Assign | ast.AnnAssign | ast.AugAssign | ast.Pass)
+
+
 _EFFECTS = frozenset({"rollback", "close", "remove", "reset", "invalidate", "commit"})
 
 
