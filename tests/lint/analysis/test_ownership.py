@@ -187,3 +187,23 @@ def test_configured_lifecycle_decorator_makes_an_owner() -> None:
     """
     assert not owner_of_commit(source)
     assert owner_of_commit(source, Settings(lifecycle_decorators=("unit_of_work",)))
+
+
+def test_helpers_in_test_modules_own_their_sessions() -> None:
+    """A factory in `tests/` that commits is test setup, not business code."""
+    source = """
+        from sqlalchemy.orm import Session
+        def make_user(session: Session, **fields):
+            session.add(User(**fields))
+            session.commit()
+    """
+    model = model_of(source, path="tests/factories.py")
+    call = next(
+        node
+        for node in ast.walk(model.tree)
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "commit"
+    )
+    ref = model.session_receiver(call)
+    assert ref is not None
+    assert model.owns(model.function_at(call), ref)
+    assert not owner_of_commit(source)
