@@ -27,6 +27,7 @@ import ast
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -446,8 +447,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: not a directory: {', '.join(missing)}", file=sys.stderr)
         return 2
     sources = [str(Path(d).resolve()) for d in args.dirs]
+    # Beside the workload (hard links need the same file system), hidden from `workload/*`.
     scratch_parent = Path(sources[0]).parent
-    with tempfile.TemporaryDirectory(prefix="sessionsafe-bench-", dir=scratch_parent) as scratch:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the scratch dir is removed
+    with tempfile.TemporaryDirectory(prefix=".sessionsafe-bench-", dir=scratch_parent) as scratch:
         bench = Bench(Path(scratch))
         full = make_file_set("100%", link_tree(sources, bench.scratch / "full", lambda _: True))
         report_main(bench, full, args.repeat)
