@@ -1,8 +1,9 @@
 """Who closes a session, and who shares one: the lifetime of session instances.
 
 - `creates_new_session(model, call)`: does `call` make a new session instance
-  (`Session(engine)`, `SessionLocal()`, `sessionmaker(...)()`) rather than fetch one
-  from a scoped registry or a provider?
+  (`Session(engine)`, `SessionLocal()`, `sessionmaker(...)()`, a `create_session()`
+  that returns a fresh one) rather than fetch one from a scoped registry, a cache or
+  a `yield` provider?
 - `unclosed_creations(model, function)`: the creations in a function that are not
   closed on every path: no `with`, no `close()` in `finally`, not returned, stored
   or handed to `closing()`/`ExitStack`/an object that keeps it (SES005);
