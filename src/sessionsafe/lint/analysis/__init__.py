@@ -64,6 +64,7 @@ Flow
 from __future__ import annotations
 
 import ast
+import bisect
 import enum
 import re
 from collections.abc import Iterable, Iterator
@@ -199,6 +200,7 @@ class SemanticModel:
         self._markers = BASE_MARKERS + tuple(sorted(self._module_names()))
         self._helper_cache: dict[ast.AST, tuple[HelperSummary, ...]] = {}
         self._wrappers: dict[ast.AST, dict[str, SessionRef]] = {}
+        self._uses_cache: dict[tuple[ast.AST, str], _Uses] = {}
 
     @classmethod
     def build(
@@ -662,7 +664,7 @@ class SemanticModel:
                 continue
             for value in values:
                 call = value.value if isinstance(value, ast.Await) else value
-                if not isinstance(call, ast.Call):
+                if not isinstance(call, ast.Call) or not _builds_wrapper(call):
                     continue
                 for argument in [*call.args, *(k.value for k in call.keywords)]:
                     if isinstance(argument, ast.Name | ast.Attribute):
@@ -715,19 +717,18 @@ class SemanticModel:
         """Whether `ref` is used again after `handler` swallows, or outlives the function."""
         function = self.function_at(try_node)
         facts = self.facts(function)
-        handler_uses = [method for use, method in self._uses(ref, facts) if _inside(use, handler)]
-        if handler_uses and handler_uses[0] not in RELEASE_METHODS:
+        uses = self._uses(ref, facts)
+        handler_uses = uses.within(handler)
+        if handler_uses and handler_uses[0][1] not in RELEASE_METHODS:
             return True
         savepoint = self._enclosing_savepoint(try_node, ref, function)
         if savepoint is not None:
             # Caught inside `with ref.begin_nested():` - the block's exit rolls the savepoint
             # back, so only a use later inside the block (or the next loop turn in it) hurts.
             return any(
-                _inside(use, savepoint) and _position(use) > _end_position(try_node)
-                for use, _ in self._uses(ref, facts)
+                _position(use) > _end_position(try_node) for use, _ in uses.within(savepoint)
             ) or any(
-                _inside(loop, savepoint)
-                and any(_inside(use, loop) for use, _ in self._uses(ref, facts))
+                _inside(loop, savepoint) and uses.within(loop)
                 for loop in self.enclosing_loops(try_node)
             )
         cli_global = ref.kind in {SessionKind.MODULE, SessionKind.SCOPED} and (
@@ -743,22 +744,16 @@ class SemanticModel:
             return False
         bindings = self.session_bindings(function, ref)
         region_end = self._binding_region_end(bindings, facts)
-        uses = self._uses(ref, facts)
         if not flow.terminates(handler.body, frozenset({flow.BREAK}), lambda _: False):
             for loop in self.enclosing_loops(try_node):
                 if any(_inside(binding, loop) for binding in bindings):
                     break
-                if any(_inside(use, loop) for use, _ in uses):
+                if uses.within(loop):
                     return True
-        after = [
-            (use, method)
-            for use, method in uses
-            if _position(use) > _end_position(try_node) and _line(use) <= region_end
-        ]
-        if not after:
+        first_after = uses.first_after(_end_position(try_node))
+        if first_after is None or _line(first_after[0]) > region_end:
             return False
-        first_method = min(after, key=lambda pair: _position(pair[0]))[1]
-        return first_method not in RELEASE_METHODS
+        return first_after[1] not in RELEASE_METHODS
 
     def _enclosing_savepoint(
         self, node: ast.AST, ref: SessionRef, function: FunctionInfo | None
@@ -786,8 +781,19 @@ class SemanticModel:
                     return statement.end_lineno or statement.lineno
         return 1 << 30
 
-    def _uses(self, ref: SessionRef, facts: FunctionFacts) -> list[tuple[ast.AST, str]]:
-        """Where the function uses `ref`: method calls on it and calls receiving it."""
+    def _uses(self, ref: SessionRef, facts: FunctionFacts) -> _Uses:
+        """Where the function uses `ref`: method calls on it and calls receiving it.
+
+        Memoised per function and session: a function of many `try` blocks asks once per
+        handler, and rescanning its calls each time made such a function quadratic.
+        """
+        key = (facts.function, ref.key)
+        found = self._uses_cache.get(key)
+        if found is None:
+            found = self._uses_cache[key] = _Uses(self._scan_uses(ref, facts))
+        return found
+
+    def _scan_uses(self, ref: SessionRef, facts: FunctionFacts) -> list[tuple[ast.AST, str]]:
         aliases = {ref.key} | {
             name
             for name, wrapped in self.wrappers(self._function_of_facts(facts)).items()
@@ -874,6 +880,13 @@ def is_test_path(path: str) -> bool:
     )
 
 
+def _builds_wrapper(call: ast.Call) -> bool:
+    """`UserRepository(session)`, `Repo.from_session(session)`: constructs an object around
+    the session (a getter such as `service.get(db_session=...)` returns plain data)."""
+    name = (dotted_name(call.func) or "").split(".")[-1]
+    return name[:1].isupper() or name in {"from_session", "with_session", "for_session"}
+
+
 def _class_of_scope(function: FunctionInfo | None) -> ClassInfo | None:
     while function is not None:
         if function.owner_class is not None:
@@ -908,6 +921,26 @@ def _position(node: ast.AST) -> tuple[int, int]:
 
 def _end_position(node: ast.AST) -> tuple[int, int]:
     return getattr(node, "end_lineno", 0) or 0, getattr(node, "end_col_offset", 0) or 0
+
+
+class _Uses:
+    """A function's uses of one session, sorted by position, searched by bisection."""
+
+    def __init__(self, uses: list[tuple[ast.AST, str]]) -> None:
+        #: (call, method called on the session, or "" for a call receiving it), sorted.
+        self.uses = uses
+        self._positions = [_position(use) for use, _ in uses]
+
+    def within(self, container: ast.AST) -> list[tuple[ast.AST, str]]:
+        """The uses inside `container`'s source range, in order."""
+        start = bisect.bisect_left(self._positions, _position(container))
+        end = bisect.bisect_right(self._positions, _end_position(container))
+        return self.uses[start:end]
+
+    def first_after(self, position: tuple[int, int]) -> tuple[ast.AST, str] | None:
+        """The first use that starts after `position`."""
+        index = bisect.bisect_right(self._positions, position)
+        return self.uses[index] if index < len(self.uses) else None
 
 
 def _inside(node: ast.AST, container: ast.AST) -> bool:

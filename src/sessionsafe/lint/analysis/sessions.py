@@ -300,6 +300,13 @@ _REQUEST_SESSION_ATTRS = frozenset({"dbsession", "db", "db_session"})
 #: Objects whose `.session` is a web session, not a database session.
 _WEB_REQUEST_NAMES = frozenset({"request", "req", "ctx", "context", "websocket", "flask"})
 
+_FACTORY_NAMES = {
+    "sessionmaker": "sync",
+    "async_sessionmaker": "async",
+    "scoped_session": "scoped",
+    "async_scoped_session": "async_scoped",
+}
+
 _FASTAPI_DEPENDS = frozenset(
     {"fastapi.Depends", "fastapi.params.Depends", "fastapi.Security", "Depends", "Security"}
 )
@@ -394,6 +401,11 @@ class SessionResolver:
         if qualified is None:
             return None
         known = FACTORY_CALLS.get(qualified)
+        last = qualified.split(".")[-1]
+        if known is None and last in _FACTORY_NAMES and not self._foreign(qualified):
+            # SQLAlchemy's own callables re-exported by a project module (`from .db import
+            # sessionmaker`) keep their meaning.
+            return _FACTORY_NAMES[last]
         if known is None and qualified.endswith("SQLAlchemy") and not self._foreign(qualified):
             # A project's subclass of Flask-SQLAlchemy's extension (`RedashSQLAlchemy(app)`).
             return "flask_sqlalchemy" if qualified != "SQLAlchemy" or self.evidence else None
@@ -427,8 +439,8 @@ class SessionResolver:
             return known or None
         if origin in self._extra_qualified:
             return "sync"
-        if self._foreign(origin) or origin.startswith("sqlalchemy"):
-            return None
+        if self._foreign(origin) or origin.startswith("sqlalchemy") or name in _FACTORY_NAMES:
+            return None  # `sessionmaker` itself builds a factory; calling it is no session
         if name.lower() in CONVENTIONAL_FACTORIES:
             return "async" if "async" in name.lower() else "sync"
         return None
