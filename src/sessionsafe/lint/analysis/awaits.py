@@ -27,7 +27,7 @@ from sessionsafe.lint.analysis.structure import FunctionNode
 
 if TYPE_CHECKING:
     from sessionsafe.lint.analysis import SemanticModel
-    from sessionsafe.lint.analysis.structure import FunctionInfo
+    from sessionsafe.lint.analysis.structure import FunctionFacts, FunctionInfo
 
 #: `AsyncSession` methods that return a coroutine (the rest, `add`, `expunge`,
 #: `in_transaction`, `begin` ..., are synchronous or async context managers).
@@ -66,6 +66,10 @@ _USED_AS_A_VALUE = (
     ast.If,
     ast.While,
     ast.FormattedValue,
+)
+#: Calls that run a function (and the session handed to it) away from the event loop.
+_OFF_THE_LOOP = frozenset(
+    {"to_thread", "run_in_threadpool", "run_in_executor", "run_sync", "submit", "partial"}
 )
 #: Parents that await a coroutine or hand it to code that may await or schedule it.
 _HANDLED_BY_PARENT = (ast.Await, ast.Call, ast.keyword, ast.List, ast.Tuple, ast.Set, ast.Starred)
@@ -171,12 +175,12 @@ def sync_session_entry(model: SemanticModel, function: FunctionInfo) -> ast.AST 
         if annotation is None or name in awaited_receivers:
             continue
         typed = model.sessions.annotation_session(annotation)
-        if typed is not None and typed[0] is False and facts.methods_called_on(name):
+        if typed is not None and typed[0] is False and _used_in_coroutine(facts, name):
             entries.append(_argument(node, name) or node)
     for name, ref in model.function_sessions(function).items():
         if ref is None or ref.is_async or ref.kind is not SessionKind.CREATED:
             continue
-        if name in awaited_receivers or not facts.methods_called_on(name):
+        if name in awaited_receivers or not _used_in_coroutine(facts, name):
             continue
         entries += [
             binding.context_expr if isinstance(binding, ast.withitem) else binding
@@ -186,6 +190,24 @@ def sync_session_entry(model: SemanticModel, function: FunctionInfo) -> ast.AST 
     if not entries:
         return None
     return min(entries, key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0)))
+
+
+def _used_in_coroutine(facts: FunctionFacts, name: str) -> bool:
+    """The coroutine calls the session's methods or hands it to a synchronous call.
+
+    `crud.get_items(db)` runs the blocking queries on the event loop as well; a session
+    handed to a thread (`asyncio.to_thread(fn, db)`) or to an awaited call is not.
+    """
+    if facts.methods_called_on(name):
+        return True
+    for call in facts.calls:
+        if not any(isinstance(a, ast.Name) and a.id == name for a in call.args):
+            continue
+        callee = (dotted_name(call.func) or "").split(".")[-1]
+        if callee in _OFF_THE_LOOP or isinstance(facts.parents.get(call), ast.Await):
+            continue
+        return True
+    return False
 
 
 def _surely_sync(model: SemanticModel, binding: ast.AST, function: FunctionInfo) -> bool:

@@ -23,7 +23,12 @@ import ast
 from typing import TYPE_CHECKING
 
 from sessionsafe.lint.analysis.names import dotted_name
-from sessionsafe.lint.analysis.sessions import SESSION_CLASSES, SESSION_LIKE_NAMES, bare
+from sessionsafe.lint.analysis.sessions import (
+    FOREIGN_SESSION_MODULES,
+    SESSION_CLASSES,
+    SESSION_LIKE_NAMES,
+    bare,
+)
 from sessionsafe.lint.analysis.structure import TRY_TYPES, FunctionNode, scope_statements
 
 if TYPE_CHECKING:
@@ -67,7 +72,7 @@ def creates_new_session(model: SemanticModel, call: ast.Call) -> bool:
     if model.qualified_name(func) in SESSION_CLASSES:
         return True
     if isinstance(func, ast.Call):
-        return model.factory_kind(func, call) in {"sync", "async"}
+        return model.factory_kind(func, call) in {"sync", "async"} or _reexported_maker(model, func)
     if not isinstance(func, ast.Name | ast.Attribute):
         return False
     if model.factory_kind(func, call) not in {"sync", "async"}:
@@ -77,6 +82,17 @@ def creates_new_session(model: SemanticModel, call: ast.Call) -> bool:
         if origin is not None and model.project.lookup(origin, "factories") is None:
             return False
     return True
+
+
+def _reexported_maker(model: SemanticModel, maker: ast.Call) -> bool:
+    """`sessionmaker(bind=e)()` with `sessionmaker` re-exported by a project module."""
+    name = dotted_name(maker.func)
+    if name is None or name.split(".")[-1] not in {"sessionmaker", "async_sessionmaker"}:
+        return False
+    origin = model.imports.origin(name.split(".")[0]) or ""
+    return not origin.startswith("sqlalchemy") and origin.split(".")[0] not in (
+        FOREIGN_SESSION_MODULES
+    )
 
 
 def _new_session_provider(model: SemanticModel, func: ast.Name | ast.Attribute) -> bool:
@@ -249,12 +265,35 @@ def _escapes(facts: FunctionFacts, name: str) -> bool:
 def _stored_or_handed_over(facts: FunctionFacts, node: ast.Name, parent: ast.AST) -> bool:
     """`self.session = session`, `sessions[key] = session`, `closing(session)`, `Repo(session)`."""
     if isinstance(parent, ast.Assign) and node is parent.value:
-        return any(not isinstance(t, ast.Name) for t in parent.targets)
+        return any(_keeps(facts, target) for target in parent.targets)
     call = facts.parents.get(parent) if isinstance(parent, ast.keyword) else parent
     if isinstance(call, ast.Call) and node is not call.func:
         last = (dotted_name(call.func) or "").split(".")[-1]
         return last in _TAKES_OVER or last[:1].isupper()
     return isinstance(parent, ast.Tuple | ast.List | ast.Dict | ast.Set)
+
+
+def _keeps(facts: FunctionFacts, target: ast.expr) -> bool:
+    """Whether storing into `target` hands the session to something that outlives the call.
+
+    `self.session = s`, `registry[key] = s`, `obj.session = s` do; `kwargs["db"] = s` in a
+    local dict that is not returned does not.
+    """
+    if isinstance(target, ast.Name):
+        return False
+    if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+        container = target.value.id
+        local = container in facts.assignments or container == _keyword_parameter(facts)
+        return not local or container in facts.returned_names
+    return True
+
+
+def _keyword_parameter(facts: FunctionFacts) -> str | None:
+    """The `**kwargs` parameter: a dict made for this call only."""
+    function = facts.function
+    if isinstance(function, FunctionNode) and function.args.kwarg is not None:
+        return function.args.kwarg.arg
+    return None
 
 
 def _returned(facts: FunctionFacts, node: ast.AST) -> bool:
