@@ -37,7 +37,17 @@ def get_db():
         ("def a(db: Session = Depends(get_db)): ...", True),
         ('def a(db: Session = Depends(get_db, scope="function")): ...', False),
         ('Db = Annotated[Session, Depends(get_db, scope="function")]', False),
-        ('Db = Annotated[Session, Depends(get_db, scope="request")]', True),
+        ('Db = Annotated[Session, Depends(get_db, scope="request")]', False),
+        (
+            'Db = Annotated[Session, Depends(get_db, scope="request")]\n'
+            "def a(db: Db):\n    db.add(1)",
+            True,
+        ),
+        (
+            'Db = Annotated[Session, Depends(get_db, scope="request")]\n'
+            "def a(db: Db):\n    return db.scalars(q)",
+            False,
+        ),
         (
             'def a(db: Session = Depends(get_db, scope="function")): ...\n'
             "def b(db: Session = Depends(get_db)): ...",
@@ -45,7 +55,7 @@ def get_db():
         ),
     ],
 )
-def test_a_dependency_is_unsafe_unless_every_visible_use_is_function_scoped(
+def test_a_dependency_is_unsafe_unless_every_use_is_function_scoped_or_read_only_request_scoped(
     uses: str, unsafe: bool
 ) -> None:
     model = model_of(_DEPENDENCY.format(uses=uses))

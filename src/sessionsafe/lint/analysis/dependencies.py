@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sessionsafe.lint.analysis.names import dotted_name
-from sessionsafe.lint.analysis.sessions import SessionKind, SessionRef
+from sessionsafe.lint.analysis.sessions import SessionKind, SessionRef, parameters
 
 if TYPE_CHECKING:
     from sessionsafe.lint.analysis import SemanticModel
@@ -40,9 +40,14 @@ _OTHER_USES = ("contextmanager(", "asynccontextmanager(", "next(", "anext(")
 
 @dataclass
 class DependencyUses:
-    """`Depends(...)` use sites of one file, by the dependency's last name."""
+    """`Depends(...)` use sites of one file, by the dependency's last name.
 
-    #: name -> one entry per use site: True when it passes `scope="function"`.
+    A use site is safe when it passes `scope="function"`, or when it passes an explicit
+    `scope="request"` and every parameter it injects is only read (a streaming response
+    that needs the session to outlive the handler): nothing it wrote is committed late.
+    """
+
+    #: name -> one entry per use site: True when it is safe.
     function_scoped: dict[str, list[bool]] = field(default_factory=dict)
 
     @classmethod
@@ -58,6 +63,7 @@ class DependencyUses:
         uses = cls()
         if "Depends(" not in model.source and "Security(" not in model.source:
             return uses
+        injected = _injected_parameters(model)
         for node in ast.walk(model.tree):
             if not isinstance(node, ast.Call) or not node.args:
                 continue
@@ -66,22 +72,74 @@ class DependencyUses:
             target = _dependency_name(model, node.args[0])
             if target is None:
                 continue
-            scoped = any(
-                k.arg == "scope"
-                and isinstance(k.value, ast.Constant)
-                and k.value.value == "function"
-                for k in node.keywords
+            scope = _scope(node)
+            safe = scope == "function" or (
+                scope == "request"
+                and not any(_writes(model, f, p) for f, p in injected.get(node, []))
             )
-            uses.function_scoped.setdefault(target, []).append(scoped)
+            uses.function_scoped.setdefault(target, []).append(safe)
         return uses
 
     def unsafe_or_unseen(self, name: str) -> bool:
-        """No use site is visible, or one of them keeps the default (after-response) scope."""
+        """No use site is visible, or one of them commits after the response."""
         sites = self.function_scoped.get(name)
         return not sites or not all(sites)
 
     def used(self, name: str) -> bool:
         return name in self.function_scoped
+
+
+#: Session methods that change what the late commit would write.
+_WRITE_METHODS = frozenset(
+    {"add", "add_all", "delete", "merge", "flush", "execute", "commit", "bulk_save_objects"}
+)
+
+
+def _scope(call: ast.Call) -> str | None:
+    for keyword in call.keywords:
+        if keyword.arg == "scope" and isinstance(keyword.value, ast.Constant):
+            return str(keyword.value.value)
+    return None
+
+
+def _injected_parameters(
+    model: SemanticModel,
+) -> dict[ast.Call, list[tuple[FunctionInfo, str]]]:
+    """Each `Depends(...)` call -> the (function, parameter) pairs it injects into.
+
+    Through a parameter's own default or annotation, or through a module-level alias
+    (`Db = Annotated[Session, Depends(get_db)]`) named in a parameter's annotation.
+    """
+    alias_calls: dict[str, list[ast.Call]] = {}
+    for name, values in model.structure.assignments.items():
+        alias_calls[name] = [n for n in ast.walk(values[-1]) if isinstance(n, ast.Call)]
+    found: dict[ast.Call, list[tuple[FunctionInfo, str]]] = {}
+    for node in ast.walk(model.tree):
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        function = model.structure.info(node)
+        for name, annotation, default in parameters(node):
+            for part in (annotation, default):
+                if part is None:
+                    continue
+                for inner in ast.walk(part):
+                    calls = [inner] if isinstance(inner, ast.Call) else []
+                    if isinstance(inner, ast.Name):
+                        calls = alias_calls.get(inner.id, [])
+                    for call in calls:
+                        found.setdefault(call, []).append((function, name))
+    return found
+
+
+def _writes(model: SemanticModel, function: FunctionInfo, parameter: str) -> bool:
+    """The function writes through the injected session, or hands it to other code."""
+    facts = model.facts(function)
+    if facts.methods_called_on(parameter) & _WRITE_METHODS:
+        return True
+    return any(
+        any(isinstance(a, ast.Name) and a.id == parameter for a in call.args)
+        for call in facts.calls
+    )
 
 
 def _dependency_name(model: SemanticModel, argument: ast.expr) -> str | None:

@@ -38,7 +38,8 @@ class CommitAfterResponse(Rule):
     reported when such a dependency yields inside it (`async with managed() as s:
     yield s`): its commit runs when the dependency resumes.
 
-    Not reported: a dependency whose every use site passes `scope="function"`, a
+    Not reported: a dependency whose every use site passes `scope="function"` (or an
+    explicit `scope="request"` whose routes only read, such as a streaming export), a
     commit before `yield`, a dependency that only rolls back or closes after `yield`,
     context managers used only by ordinary `with` blocks, pytest fixtures and the
     application's `lifespan`.
