@@ -261,7 +261,9 @@ class Bench:
     def alternate(self, measurements: Sequence[Measurement], rounds: int) -> None:
         for round_number in range(rounds):
             for measurement in measurements:
-                measurement.samples.append(self.run(measurement.command).seconds)
+                seconds = self.run(measurement.command).seconds
+                measurement.samples.append(seconds)
+                print(f"  {measurement.name}: {seconds:.2f} s", file=sys.stderr, flush=True)
             print(f"  round {round_number + 1}/{rounds} done", file=sys.stderr)
 
     def peak_memory(self, command: Sequence[str]) -> str:
