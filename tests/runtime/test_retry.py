@@ -180,7 +180,7 @@ class TestSerializationFailure:
         error = raised.value
         assert getattr(error.orig, "sqlstate", None) == "40001"
         assert is_retryable(error)
-        wrapper = SwallowedDatabaseError((error,), (None,))
+        wrapper = SwallowedDatabaseError.of((error,), (None,))
         wrapper.__cause__ = error
         assert is_retryable(wrapper)
 

@@ -105,7 +105,7 @@ def _after_soft_rollback(session: Session, previous: SessionTransaction) -> None
 
 def _violation(state: SessionState, operation: str) -> None:
     location = caller_location()
-    error = CommitInsideUnitOfWork(operation, location)
+    error = CommitInsideUnitOfWork.at(operation, location)
     record(RuntimeEvent.GUARD_VIOLATION, error)
     if state.policy == "warn":
         logger.warning("%s (guard='warn': allowed)", error)

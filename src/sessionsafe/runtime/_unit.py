@@ -76,18 +76,18 @@ class _Core:
         state = self._state
         violation = state.violation
         if isinstance(violation, CommitInsideUnitOfWork):
-            raise CommitInsideUnitOfWork(
+            raise CommitInsideUnitOfWork.at(
                 violation.operation, violation.location, swallowed=True
             ) from violation
         if state.closed_at is not None:
-            closed = CommitInsideUnitOfWork("close", state.closed_at)
+            closed = CommitInsideUnitOfWork.at("close", state.closed_at)
             record(RuntimeEvent.GUARD_VIOLATION, closed)
             if state.policy != "warn":
                 raise closed
             logger.warning("%s (guard='warn': allowed)", closed)
         errors = state.live_errors(self._sync_session)
         if errors:
-            error = SwallowedDatabaseError(
+            error = SwallowedDatabaseError.of(
                 tuple(raised.error for raised in errors),
                 tuple(raised.location for raised in errors),
             )
@@ -120,7 +120,7 @@ class _Core:
 
 def _commit_as_flush(session: Session) -> Callable[[], None]:
     def commit_as_flush() -> None:
-        error = CommitInsideUnitOfWork("commit", caller_location())
+        error = CommitInsideUnitOfWork.at("commit", caller_location())
         record(RuntimeEvent.GUARD_VIOLATION, error)
         logger.info("%s (guard='flush': turned into session.flush())", error)
         session.flush()

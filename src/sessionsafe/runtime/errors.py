@@ -2,9 +2,18 @@
 
 Every exception derives from `SessionSafeError`, so one ``except`` clause
 catches them all. Each message says what happened, where, and what to do.
+
+They survive the trips other processes make them take: ``args`` is just the
+message, so ``type(error)(*error.args)`` rebuilds them (Celery's JSON result
+backend does that), and pickling (Celery workers, multiprocessing,
+pytest-xdist) keeps the type, the message and the plain attributes. The
+database errors behind a `SwallowedDatabaseError` are not pickled: a driver's
+exception often cannot be.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 __all__ = ["CommitInsideUnitOfWork", "SessionSafeError", "SwallowedDatabaseError"]
 
@@ -29,9 +38,18 @@ class CommitInsideUnitOfWork(SessionSafeError):
             could not be found.
     """
 
-    def __init__(self, operation: str, location: str | None, *, swallowed: bool = False) -> None:
+    def __init__(
+        self, message: str, *, operation: str = "commit", location: str | None = None
+    ) -> None:
+        super().__init__(message)
         self.operation = operation
         self.location = location
+
+    @classmethod
+    def at(
+        cls, operation: str, location: str | None, *, swallowed: bool = False
+    ) -> CommitInsideUnitOfWork:
+        """Build the error for `operation` called at `location`, with the full explanation."""
         where = f" at {location}" if location else ""
         if swallowed:
             message = (
@@ -47,7 +65,7 @@ class CommitInsideUnitOfWork(SessionSafeError):
                 f"call (use session.flush() to send pending changes now, or "
                 f"session.begin_nested() to undo part of the work)"
             )
-        super().__init__(message)
+        return cls(message, operation=operation, location=location)
 
 
 class SwallowedDatabaseError(SessionSafeError):
@@ -60,23 +78,39 @@ class SwallowedDatabaseError(SessionSafeError):
     raises this error, with the first swallowed error as ``__cause__``.
 
     Attributes:
-        errors: every swallowed database error, oldest first.
+        errors: every swallowed database error, oldest first (empty after
+            unpickling).
         locations: ``"path:line"`` where each was raised (``None`` if unknown).
     """
 
     def __init__(
-        self, errors: tuple[BaseException, ...], locations: tuple[str | None, ...]
+        self,
+        message: str,
+        *,
+        errors: tuple[BaseException, ...] = (),
+        locations: tuple[str | None, ...] = (),
     ) -> None:
+        super().__init__(message)
         self.errors = errors
         self.locations = locations
+
+    @classmethod
+    def of(
+        cls, errors: tuple[BaseException, ...], locations: tuple[str | None, ...]
+    ) -> SwallowedDatabaseError:
+        """Build the error for `errors` (at least one), with the full explanation."""
         first = errors[0]
-        where = f" at {locations[0]}" if locations[0] else ""
+        where = f" at {locations[0]}" if locations and locations[0] else ""
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         summary = str(first).splitlines()[0] if str(first) else ""
-        super().__init__(
+        message = (
             f"a database error raised inside the unit of work{where} was caught and not "
             f"rolled back{more}: {type(first).__name__}: {summary}. The unit of work rolled "
             f"back instead of committing partial or lost work. Let the error propagate, or "
             f"run the statement that may fail inside `with session.begin_nested():` and "
             f"catch the error outside that block"
         )
+        return cls(message, errors=errors, locations=locations)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), self.args, {"errors": (), "locations": self.locations})
