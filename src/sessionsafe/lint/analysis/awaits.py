@@ -69,7 +69,15 @@ _USED_AS_A_VALUE = (
 )
 #: Calls that run a function (and the session handed to it) away from the event loop.
 _OFF_THE_LOOP = frozenset(
-    {"to_thread", "run_in_threadpool", "run_in_executor", "run_sync", "submit", "partial"}
+    {
+        "add_task",
+        "partial",
+        "run_in_executor",
+        "run_in_threadpool",
+        "run_sync",
+        "submit",
+        "to_thread",
+    }
 )
 #: Parents that await a coroutine or hand it to code that may await or schedule it.
 _HANDLED_BY_PARENT = (ast.Await, ast.Call, ast.keyword, ast.List, ast.Tuple, ast.Set, ast.Starred)
