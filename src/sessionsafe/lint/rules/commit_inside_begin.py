@@ -40,7 +40,7 @@ class CommitInsideBegin(Rule):
     """
 
     code = "SES010"
-    message = "`{session}.{method}()` inside a `{block}` block ends its transaction early"
+    message = "`{session}.{method}()` inside the `{block}` block ends its transaction early"
     help = (
         "Remove the `{method}()`: the `begin()` block commits when it ends and rolls back "
         "when it raises; raise an exception to cancel it, or use `begin_nested()` to undo a part"
