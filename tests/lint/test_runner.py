@@ -321,3 +321,24 @@ def test_a_fifo_named_on_the_command_line_is_not_read(tmp_path: Path) -> None:
     assert [(d.code, d.message) for d in report.diagnostics] == [
         ("SES903", "cannot read: not a regular file")
     ]
+
+
+def test_a_short_exported_name_pulls_in_only_files_naming_it_as_an_identifier(
+    tmp_path: Path,
+) -> None:
+    """A session exported as `ss` is looked for as a name: `class` and `pass` do not contain it."""
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "db.py").write_text("from sqlalchemy.orm import Session\nss = Session()\n")
+    (package / "api.py").write_text(
+        "from sqlalchemy.orm import Session\n\nfrom app.db import ss\n\n\n"
+        "def list_items(session: Session):\n    return ss.query(1)\n"
+    )
+    (package / "jobs.py").write_text(
+        "from app.db import ss\n\n\ndef run(item):\n    ss.add(item)\n"
+    )
+    (package / "models.py").write_text("class Item:\n    pass\n")
+    analysed = {Path(path).name for path in run(tmp_path).analysed}
+    assert "jobs.py" in analysed
+    assert "models.py" not in analysed

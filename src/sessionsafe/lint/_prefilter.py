@@ -16,13 +16,17 @@ them has no finding and is not parsed:
 - the last component of every name in the `session-factories` setting;
 - every factory, shared session and session provider name that the project's
   module summaries export (`SessionLocal`, `make_session`, ...), so that a module
-  importing one under any name is parsed.
+  importing one under any name is parsed. These names are matched as whole
+  identifiers (`mentions_any_name`): a module-level session named `ss` must not
+  let through every file that says `class` or `pass`.
 
 The test suite checks that every `bad` example of every rule passes the filter.
 """
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterable
 
 from sessionsafe.lint.analysis.project import ProjectIndex
@@ -65,3 +69,14 @@ def _covered(name: str) -> bool:
 def may_contain_session_code(source: str, markers: tuple[str, ...] = BASE_MARKERS) -> bool:
     """Whether `source` contains any marker, so it must be parsed and checked."""
     return any(marker in source for marker in markers)
+
+
+def mentions_any_name(source: str, names: tuple[str, ...]) -> bool:
+    """Whether `source` contains one of `names` as a whole identifier, not inside another word."""
+    return bool(names) and _whole_names(names).search(source) is not None
+
+
+@functools.lru_cache(maxsize=8)
+def _whole_names(names: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")

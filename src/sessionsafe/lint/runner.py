@@ -34,7 +34,12 @@ from typing import TYPE_CHECKING, TypeVar
 
 from sessionsafe.lint import _file_errors
 from sessionsafe.lint._discovery import discover
-from sessionsafe.lint._prefilter import BASE_MARKERS, markers_for, may_contain_session_code
+from sessionsafe.lint._prefilter import (
+    BASE_MARKERS,
+    markers_for,
+    may_contain_session_code,
+    mentions_any_name,
+)
 from sessionsafe.lint.analysis.project import ModuleSummary, ProjectIndex, summarize_module
 from sessionsafe.lint.cache import Cache, ImportsEntry, SummaryEntry
 from sessionsafe.lint.config import Settings, relative_to_root
@@ -284,7 +289,7 @@ def _naming_exports(
     return [
         source
         for source in (_with_text(s) for s in sources if s.path not in chosen)
-        if source is not None and may_contain_session_code(source.text, extra)
+        if source is not None and mentions_any_name(source.text, extra)
     ]
 
 
