@@ -77,6 +77,14 @@ def test_noqa_on_the_anchor_line_silences_the_named_codes(
     assert [d.code for d in check_source(source, "x.py", BOTH)] == remaining
 
 
+@pytest.mark.parametrize("line_break", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
+def test_noqa_works_with_every_line_break(line_break: str) -> None:
+    """A `# noqa` on the commit line silences it whether lines end in LF, CRLF or a lone CR."""
+    source = SOURCE.replace("session.commit()", "session.commit()  # noqa: SES001")
+    found = check_source(source.replace("\n", line_break), "x.py", BOTH)
+    assert [d.code for d in found] == ["SES002"]
+
+
 def test_columns_count_characters_not_utf8_bytes() -> None:
     """A non-ASCII string before the call shifts the column by characters."""
     source = SOURCE.replace("session.commit()", 'label = "été"; session.commit()')

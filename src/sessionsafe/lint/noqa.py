@@ -19,7 +19,8 @@ def parse_noqa(source: str) -> NoqaMap:
         return {}
     found: NoqaMap = {}
     try:
-        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        # `newline=None`: a lone CR ends a line, as it does for Python's parser.
+        for token in tokenize.generate_tokens(io.StringIO(source, newline=None).readline):
             if token.type == tokenize.COMMENT:
                 _record(found, token.start[0], token.string)
     except (tokenize.TokenError, SyntaxError):
