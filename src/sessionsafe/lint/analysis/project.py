@@ -128,8 +128,9 @@ class ProjectIndex:
             return entries[name]
         origin = summary.reexports.get(name)
         if origin is not None and origin != qualified:
-            again = self.lookup(origin, table, depth + 1)
-            return "" if again is None else again
+            # Re-exported from a module outside the project (or not checked): unknown, so
+            # conventions still apply.
+            return self.lookup(origin, table, depth + 1)
         return ""
 
     def helpers(self, qualified: str) -> tuple[HelperSummary, ...] | None:
