@@ -191,7 +191,7 @@ class SemanticModel:
         self.structure = ModuleStructure(tree, import_sink=self.imports.add)
         self.imports.add_all(self.structure.imports)
         self.sessions = SessionResolver(self.structure, self.imports, project, settings)
-        self.ownership = Ownership(self.sessions, settings.lifecycle_decorators)
+        self.ownership = Ownership(self.sessions, settings.lifecycle_decorators, source)
         self.ownership.in_tests = is_test_path(path)
         # The pre-filter imports this package (for `ProjectIndex`): import it late.
         from sessionsafe.lint._prefilter import BASE_MARKERS

@@ -61,7 +61,7 @@ ALWAYS_RAISING_CALLS = frozenset(
     }
 )
 #: Method names that never return (`self.fail(...)`, `ctx.abort()`, `parser.error(...)`).
-ALWAYS_RAISING_METHODS = frozenset({"fail", "abort", "error_exit", "raise_error", "throw"})
+ALWAYS_RAISING_METHODS = frozenset({"fail", "abort", "error_exit", "raise_error", "throw", "exit"})
 
 RAISE = "raise"
 RETURN = "return"

@@ -16,6 +16,7 @@ its callers are what a reader should look at.
 from __future__ import annotations
 
 import ast
+import re
 from typing import TYPE_CHECKING
 
 from sessionsafe.lint.analysis.names import dotted_name
@@ -154,8 +155,11 @@ _VIEW_BASE_SUFFIXES = ("Resource", "View", "MethodView", "Handler", "Endpoint", 
 class Ownership:
     """Decides whether a function owns a session (`owns`) and what kind of code it is."""
 
-    def __init__(self, resolver: SessionResolver, lifecycle_decorators: tuple[str, ...]) -> None:
+    def __init__(
+        self, resolver: SessionResolver, lifecycle_decorators: tuple[str, ...], source: str = ""
+    ) -> None:
         self.resolver = resolver
+        self.source = source
         self._extra = set(lifecycle_decorators)
         self._extra_last = {name.split(".")[-1] for name in lifecycle_decorators}
         self._registered_views: set[str] | None = None
@@ -263,7 +267,12 @@ class Ownership:
         owner = function.owner_class
         if owner is not None and function.name in _HTTP_METHODS:
             return any(base.endswith(_VIEW_BASE_SUFFIXES) for base in owner.base_names)
-        return function.parent is None and function.name in self.registered_views()
+        if function.parent is not None:
+            return False
+        if function.name in self.registered_views():
+            return True
+        # `app.get("/path")(handler)` anywhere in the module (often inside a setup function).
+        return re.search(rf"\)\(\s*{re.escape(function.name)}\s*\)", self.source) is not None
 
     def _is_route_decorator(self, decorator: ast.expr) -> bool:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator

@@ -63,7 +63,8 @@ class ModuleSummary:
     #: provider commits the session it handed out (after `yield`).
     providers: dict[str, str] = field(default_factory=dict)
     #: Type aliases of an (injected) session: `SessionDep = Annotated[Session, Depends(get_db)]`
-    #: -> "sync:get_db" / "async:get_db" ("sync:" when no provider is named).
+    #: -> "sync:get_db" / "async:get_db" ("sync:" when no provider is named); a plain type
+    #: alias (`AsyncSession = NewType("AsyncSession", _AsyncSession)`) -> "sync" / "async".
     session_aliases: dict[str, str] = field(default_factory=dict)
     #: Names imported at module level -> their qualified origin, to follow re-exports
     #: (`from .database import SessionLocal` in a package `__init__`).
@@ -197,6 +198,11 @@ def summarize_module(
 def _summarize_assignment(
     summary: ModuleSummary, resolver: SessionResolver, name: str, value: ast.expr
 ) -> None:
+    if isinstance(value, ast.Call) and (dotted_name(value.func) or "").endswith("NewType"):
+        typed = resolver.annotation_session(value)
+        if typed is not None:
+            summary.session_aliases[name] = "async" if typed[0] else "sync"
+        return
     if isinstance(value, ast.Call):
         kind = resolver.factory_kind(value, None)
         if kind is not None:
@@ -300,13 +306,22 @@ def provider_kind(function: FunctionNode, resolver: SessionResolver) -> str | No
 def _provider_kind(function: FunctionNode, resolver: SessionResolver) -> str | None:
     args = function.args
     required = len(args.posonlyargs) + len(args.args) - len(args.defaults)
-    if required > 0 or any(default is None for default in args.kw_defaults):
-        return None
+    typed_generator = _returns_session_iterator(function, resolver)
+    if not typed_generator and (
+        required > 0 or any(default is None for default in args.kw_defaults)
+    ):
+        return None  # a provider is called with no arguments, or is typed as one
     bound: set[str] = set()
-    handed_out = ""
+    handed_out = "yield" if typed_generator else ""
     commits = False
     info = resolver.structure.info(function)
     for statement in scope_statements(function.body):
+        if (
+            isinstance(statement, ast.AnnAssign)
+            and isinstance(statement.target, ast.Name)
+            and resolver.annotation_session(statement.annotation) is not None
+        ):
+            bound.add(statement.target.id)
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
             target = statement.targets[0]
             if isinstance(target, ast.Name) and (
@@ -332,6 +347,22 @@ def _provider_kind(function: FunctionNode, resolver: SessionResolver) -> str | N
         return None
     prefix = "async_" if isinstance(function, ast.AsyncFunctionDef) else ""
     return prefix + handed_out + ("_commits" if commits else "")
+
+
+def _returns_session_iterator(function: FunctionNode, resolver: SessionResolver) -> bool:
+    """A generator annotated `-> AsyncGenerator[AsyncSession, None]` / `Iterator[Session]`."""
+    returns = function.returns
+    if not isinstance(returns, ast.Subscript):
+        return False
+    wrapper = (dotted_name(returns.value) or "").split(".")[-1]
+    if wrapper not in {"Generator", "AsyncGenerator", "Iterator", "AsyncIterator", "Iterable"}:
+        return False
+    items = returns.slice.elts if isinstance(returns.slice, ast.Tuple) else [returns.slice]
+    return (
+        bool(items)
+        and resolver.annotation_session(items[0]) is not None
+        and any(isinstance(node, ast.Yield) for node in ast.walk(function))
+    )
 
 
 def _handed_out_value(statement: ast.stmt) -> tuple[str, ast.expr] | None:

@@ -732,6 +732,13 @@ class SessionResolver:
             return self._annotation(node.left, depth + 1) or self._annotation(node.right, depth + 1)
         if isinstance(node, ast.Subscript):
             return self._subscript_annotation(node, depth)
+        if (
+            isinstance(node, ast.Call)
+            and (dotted_name(node.func) or "").split(".")[-1] == "NewType"
+            and len(node.args) == 2
+        ):
+            # `AsyncSession = NewType("AsyncSession", _AsyncSession)`: still that session type.
+            return self._annotation(node.args[1], depth + 1)
         if not isinstance(node, ast.Name | ast.Attribute):
             return None
         qualified = self.imports.qualified_name(node)
@@ -779,8 +786,8 @@ class SessionResolver:
         if known is not None:
             if known == "":
                 return None
-            async_flag, _, provider = known.partition(":")
-            return async_flag == "async", provider or None, True
+            async_flag, injected, provider = known.partition(":")
+            return async_flag == "async", provider or None, bool(injected)
         if self._foreign(origin) or origin.startswith("sqlalchemy"):
             return None
         lowered = name.lower()
