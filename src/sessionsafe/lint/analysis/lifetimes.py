@@ -197,7 +197,7 @@ def unclosed_creations(model: SemanticModel, function: FunctionInfo) -> list[ast
             or (_ambiguous_factory_call(model, call) and _closes(facts.function.body, name))
         ):
             continue
-        if _on_borrowed_connection(call):
+        if _on_borrowed_connection(facts, call) or _unbound(model, call):
             continue
         if name in global_names:
             continue
@@ -212,11 +212,13 @@ def unclosed_creations(model: SemanticModel, function: FunctionInfo) -> list[ast
     return found
 
 
-def _on_borrowed_connection(call: ast.Call) -> bool:
+def _on_borrowed_connection(facts: FunctionFacts, call: ast.Call) -> bool:
     """`Session(bind=connection)`: a session joined to a connection its caller manages.
 
     Closing such a session only releases the connection back to its owner (an Alembic
-    migration's `op.get_bind()`, a test's outer transaction), which cleans it up.
+    migration's `op.get_bind()`, a test's outer transaction), which cleans it up. The
+    connection is recognised by its name or, for a local variable, by where it came from
+    (`c = op.get_bind()`).
     """
     if any(k.arg == "join_transaction_mode" for k in call.keywords):
         return True
@@ -225,7 +227,29 @@ def _on_borrowed_connection(call: ast.Call) -> bool:
         text = (dotted_name(bind) or ast.unparse(bind)).lower()
         if ("conn" in text or "bind" in text) and "engine" not in text:
             return True
+        if isinstance(bind, ast.Name) and any(
+            _borrows_connection(value) for value in facts.assignments.get(bind.id, ())
+        ):
+            return True
     return False
+
+
+def _borrows_connection(value: ast.expr) -> bool:
+    """`op.get_bind()`, `session.connection()`: a connection owned by someone else."""
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr in {"get_bind", "connection"}
+    )
+
+
+def _unbound(model: SemanticModel, call: ast.Call) -> bool:
+    """`AsyncSession()` with no engine: it can never check out a connection to leak."""
+    return (
+        model.qualified_name(call.func) in SESSION_CLASSES
+        and not call.args
+        and not any(k.arg in {"bind", "binds"} or k.arg is None for k in call.keywords)
+    )
 
 
 def _is_fixture(function: FunctionInfo) -> bool:

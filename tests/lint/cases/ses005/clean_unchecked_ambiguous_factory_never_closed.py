@@ -1,14 +1,14 @@
-"""Sessions from a factory imported from an unchecked module are never closed at all.
+"""`Session()` from an unchecked module, never closed: deliberately not reported.
 
 Modelled on two real "make sure to close the session" fixes in a plugin-based
-downloader: `Session` is the application's `sessionmaker()` defined in `manager.py`, which
-is not part of the checked directory. A logging handler opens a session per record and
-commits without closing it, and `upgrade_required()` returns from inside the loop over a
-query; neither path ever calls `close()`, so each call leaves a connection checked out
-until garbage collection (DESIGN.md SES005, anchored on the line creating the session).
-`Session` imported from a project module and used with `add`/`commit`/`query` is a session
-factory by convention, exactly as when a `close()` appears on the success path (which the
-model already reports). The real fixes added `close()` in `finally`.
+downloader, where `Session` is the application's `sessionmaker()` in `manager.py`, a
+module outside the checked directory. From this file alone `Session` may just as well be
+`scoped_session(sessionmaker(...))` (the classic SQLAlchemy recipe names it `Session`),
+whose call returns the thread's registry session that the framework removes: not closing
+it is then correct. Precision comes first (DESIGN.md), so an ambiguous factory imported
+from an unchecked module counts as a new session only where the function itself closes it
+(a close skipped on some path is then reported). This real bug is a known miss; checking
+`manager.py` together with this file makes `Session` a known factory and reports it.
 """
 from __future__ import annotations
 
@@ -37,14 +37,14 @@ class LogEntry(Base):
 
 class DBLogHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
-        session = Session()  # error: SES005
+        session = Session()
         session.add(LogEntry(record))
         session.commit()
 
 
 def upgrade_required() -> bool:
     """True if a plugin's stored schema version is older than its current one."""
-    session = Session()  # error: SES005
+    session = Session()
     for old_schema in session.query(PluginSchema).all():
         if old_schema.plugin in plugin_schemas and old_schema.version < plugin_schemas[old_schema.plugin]:
             return True
