@@ -79,6 +79,10 @@ class ProjectIndex:
     _found: dict[str, str | None] = field(
         default_factory=dict, compare=False, repr=False, hash=False
     )
+    #: Last component of a module name -> the modules ending in it, built on first use.
+    _by_last: dict[str, list[str]] = field(
+        default_factory=dict, compare=False, repr=False, hash=False
+    )
 
     @classmethod
     def empty(cls) -> ProjectIndex:
@@ -96,7 +100,7 @@ class ProjectIndex:
             return self._found[name]
         match: str | None = None
         suffix = "." + name
-        candidates = [module for module in self.modules if module.endswith(suffix)]
+        candidates = [m for m in self._ending_like(name) if m.endswith(suffix)]
         if len(candidates) == 1:
             match = candidates[0]
         else:
@@ -108,6 +112,13 @@ class ProjectIndex:
                     break
         self._found[name] = match
         return match
+
+    def _ending_like(self, name: str) -> list[str]:
+        """The modules whose last component is `name`'s (only they can end in `.name`)."""
+        if not self._by_last and self.modules:
+            for module in self.modules:
+                self._by_last.setdefault(module.rpartition(".")[2], []).append(module)
+        return self._by_last.get(name.rpartition(".")[2], [])
 
     def lookup(self, qualified: str, table: str, depth: int = 0) -> str | None:
         """What `table` of the defining module says about `qualified` (`app.db.SessionLocal`).
