@@ -76,6 +76,7 @@ def assert_well_formed(diagnostics: list[Diagnostic], source: str) -> None:
 # --- generated programs -----------------------------------------------------------------------
 
 
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")  # generated code calls literals: `1()`
 @fuzz_settings(examples=100)
 @given(hypothesmith.from_grammar())
 def test_analyzer_never_raises_on_modules_generated_from_the_grammar(source: str) -> None:
