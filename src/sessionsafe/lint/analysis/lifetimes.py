@@ -20,6 +20,7 @@ A session assigned to a global is shared, not leaked: it is reported by
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sessionsafe.lint.analysis.names import dotted_name
@@ -496,10 +497,20 @@ def _lazy_and_cached_sessions(model: SemanticModel) -> list[ast.Call]:
     may_be_lazy = "global " in source or "cache" in source or ".state." in source
     if not may_be_lazy:
         return found
-    for node in ast.walk(model.tree):
-        if isinstance(node, FunctionNode):
-            found += _lazy_in_function(model, model.structure.info(node))
+    for function in _functions_in(model.tree.body):
+        found += _lazy_in_function(model, model.structure.info(function))
     return found
+
+
+def _functions_in(body: list[ast.stmt]) -> Iterator[FunctionNode]:
+    """Every function defined in `body`, nested ones too; only statements are read, as a
+    function is always a statement (walking every expression node cost more than the rule)."""
+    for statement in scope_statements(body):
+        if isinstance(statement, FunctionNode):
+            yield statement
+            yield from _functions_in(statement.body)
+        elif isinstance(statement, ast.ClassDef):
+            yield from _functions_in(statement.body)
 
 
 def _lazy_in_function(model: SemanticModel, function: FunctionInfo) -> list[ast.Call]:
