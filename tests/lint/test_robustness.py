@@ -639,15 +639,7 @@ def test_findings_on_odd_text_point_at_the_call_python_sees(
 @pytest.mark.parametrize("line_break", list(LINE_BREAKS))
 @pytest.mark.parametrize("before_call", list(ODD_TEXT))
 def test_noqa_on_odd_text_silences_the_finding_on_its_line(
-    before_call: str, line_break: str, request: pytest.FixtureRequest
+    before_call: str, line_break: str
 ) -> None:
-    if line_break == "CR":
-        request.applymarker(
-            pytest.mark.xfail(
-                reason="known bug: noqa.py tokenizes io.StringIO(source), whose readline does "
-                "not break at a lone CR, so every comment is on line 1",
-                strict=True,
-            )
-        )
     source = odd_source(ODD_TEXT[before_call], LINE_BREAKS[line_break], noqa=True)
     assert [d for d in analyse(source) if d.code == "SES001"] == []
