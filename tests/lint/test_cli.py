@@ -6,6 +6,7 @@ import io
 import json
 import os
 import pty
+import select
 import subprocess
 import sys
 import time
@@ -344,10 +345,22 @@ def test_the_progress_line_appears_on_a_terminal_only_after_half_a_second() -> N
         time.sleep(0.6)
         progress("checking", 5, 10)
         progress.clear()
-        os.set_blocking(leader, False)
-        written = os.read(leader, 4096).decode()
+        terminal.flush()
+        expected = "\r\x1b[Ksessionsafe: checking 5/10 files\r\x1b[K"
+        written = _read_terminal(leader, len(expected.encode()))
     os.close(leader)
-    assert written == "\r\x1b[Ksessionsafe: checking 5/10 files\r\x1b[K"
+    assert written == expected
+
+
+def _read_terminal(leader: int, size: int, timeout: float = 5.0) -> str:
+    """Read what reached the terminal: a pty may deliver the last write a moment later."""
+    data = b""
+    deadline = time.monotonic() + timeout
+    while len(data) < size and time.monotonic() < deadline:
+        ready, _, _ = select.select([leader], [], [], 0.1)
+        if ready:
+            data += os.read(leader, 4096)
+    return data.decode()
 
 
 def test_no_progress_line_on_a_pipe_however_long_the_run() -> None:
