@@ -3,6 +3,7 @@
 # ruff, mypy --strict, the documentation build (strict) and pytest.
 # Extra arguments are passed to pytest.
 set -euo pipefail
+export NO_MKDOCS_2_WARNING=1  # keep the docs build quiet: only its warnings matter
 cd "$(dirname "$0")/.."
 
 python=${PYTHON:-python3}
