@@ -54,7 +54,8 @@ def test_findings_exit_with_1_and_print_blocks_and_a_summary(project: Path) -> N
         "  |\n"
         "2 |     session.commit(\n"
         "  |                   ^\n"
-        "  = help: fix the syntax error; sessionsafe analyses only files that Python can parse\n"
+        "  = help: fix the syntax error; if the code is valid for a newer Python, run sessionsafe "
+        f"under that Python (this one is {sys.version_info.major}.{sys.version_info.minor})\n"
         "\n"
         "Found 1 finding in 1 file (2 files checked).\n"
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import sys
 
 from sessionsafe.lint.diagnostics import Diagnostic
 
@@ -34,7 +35,8 @@ SUMMARIES = {
 HELP = {
     "SES900": "please report this at https://github.com/sessionsafe/sessionsafe/issues "
     "with the file (or a reduced copy); the other files were checked",
-    "SES901": "fix the syntax error; sessionsafe analyses only files that Python can parse",
+    "SES901": "fix the syntax error; if the code is valid for a newer Python, run sessionsafe "
+    f"under that Python (this one is {sys.version_info.major}.{sys.version_info.minor})",
     "SES902": "save the file as UTF-8 text, declare its encoding with a `# -*- coding: ... -*-` "
     "line, or exclude it with the `exclude` setting",
     "SES903": "make it readable by the user running sessionsafe, or exclude it with "
