@@ -6,6 +6,7 @@ import asyncio
 import random
 import time
 from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy.exc import DBAPIError
@@ -93,25 +94,42 @@ def _delay(attempt: int, backoff: float, max_backoff: float) -> float:
     return ceiling / 2 + random.uniform(0, ceiling / 2)
 
 
-def _check_options(retries: int, backoff: float, max_backoff: float) -> None:
-    if retries < 0:
-        raise ValueError(f"retries={retries} must be 0 or more (the number of re-runs)")
-    if backoff < 0 or max_backoff < 0:
-        raise ValueError(
-            f"backoff={backoff} and max_backoff={max_backoff} must be 0 or more seconds"
+@dataclass(frozen=True, slots=True)
+class _RetryPolicy:
+    """When a failed unit is re-run, and after how long: shared by the sync and async loops."""
+
+    retries: int
+    lock_timeouts: bool
+    ambiguous_commit: bool
+    backoff: float
+    max_backoff: float
+
+    def __post_init__(self) -> None:
+        if self.retries < 0:
+            raise ValueError(f"retries={self.retries} must be 0 or more (the number of re-runs)")
+        if self.backoff < 0 or self.max_backoff < 0:
+            raise ValueError(
+                f"backoff={self.backoff} and max_backoff={self.max_backoff} "
+                "must be 0 or more seconds"
+            )
+
+    def delay_before_retry(self, error: Exception, attempt: int) -> float | None:
+        """Seconds to wait before re-running after `error`, or None to give up and re-raise."""
+        if attempt == self.retries or not is_retryable(
+            error, lock_timeouts=self.lock_timeouts, ambiguous_commit=self.ambiguous_commit
+        ):
+            return None
+        delay = _delay(attempt, self.backoff, self.max_backoff)
+        logger.warning(
+            "unit of work failed with a retryable error (%s: %s); retry %d of %d in %.3f s",
+            type(error).__name__,
+            str(error).splitlines()[0] if str(error) else "",
+            attempt + 1,
+            self.retries,
+            delay,
         )
-
-
-def _log_retry(error: BaseException, attempt: int, retries: int, delay: float) -> None:
-    logger.warning(
-        "unit of work failed with a retryable error (%s: %s); retry %d of %d in %.3f s",
-        type(error).__name__,
-        str(error).splitlines()[0] if str(error) else "",
-        attempt + 1,
-        retries,
-        delay,
-    )
-    record(RuntimeEvent.RETRY, error)
+        record(RuntimeEvent.RETRY, error)
+        return delay
 
 
 def run_in_transaction(
@@ -157,19 +175,16 @@ def run_in_transaction(
     Raises:
         The last error when it is not retryable or the retries are used up.
     """
-    _check_options(retries, backoff, max_backoff)
+    policy = _RetryPolicy(retries, lock_timeouts, ambiguous_commit, backoff, max_backoff)
     attempt = 0
     while True:
         try:
             with unit_of_work(factory, guard=guard) as session:
                 return fn(session, *args, **kwargs)
         except Exception as error:
-            if attempt == retries or not is_retryable(
-                error, lock_timeouts=lock_timeouts, ambiguous_commit=ambiguous_commit
-            ):
+            delay = policy.delay_before_retry(error, attempt)
+            if delay is None:
                 raise
-            delay = _delay(attempt, backoff, max_backoff)
-            _log_retry(error, attempt, retries, delay)
             time.sleep(delay)
             attempt += 1
 
@@ -193,7 +208,7 @@ async def async_run_in_transaction(
     `factory` is as for `async_unit_of_work`; the other arguments are those of
     `run_in_transaction`, plus `expire_on_commit` for the sessions it opens.
     """
-    _check_options(retries, backoff, max_backoff)
+    policy = _RetryPolicy(retries, lock_timeouts, ambiguous_commit, backoff, max_backoff)
     attempt = 0
     while True:
         try:
@@ -202,11 +217,8 @@ async def async_run_in_transaction(
             ) as session:
                 return await fn(session, *args, **kwargs)
         except Exception as error:
-            if attempt == retries or not is_retryable(
-                error, lock_timeouts=lock_timeouts, ambiguous_commit=ambiguous_commit
-            ):
+            delay = policy.delay_before_retry(error, attempt)
+            if delay is None:
                 raise
-            delay = _delay(attempt, backoff, max_backoff)
-            _log_retry(error, attempt, retries, delay)
             await asyncio.sleep(delay)
             attempt += 1
