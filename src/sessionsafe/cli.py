@@ -150,7 +150,8 @@ def _check(args: argparse.Namespace) -> int:
         print(
             f"sessionsafe: {report.files_checked} files checked: {len(report.analysed)} files "
             f"analysed, {report.cached} from the cache, {report.skipped} skipped by the "
-            f"pre-filter; {report.parses} parses ({time.perf_counter() - started:.2f} s)",
+            f"pre-filter; {report.read} files read, {report.parses} parses "
+            f"({time.perf_counter() - started:.2f} s)",
             file=sys.stderr,
         )
     return EXIT_FINDINGS if report.diagnostics else EXIT_CLEAN

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from sessionsafe.lint.analysis.project import ModuleSummary, ProjectIndex
-from sessionsafe.lint.cache import CACHE_DIRECTORY
+from sessionsafe.lint.cache import CACHE_DIRECTORY, RACY_NANOSECONDS, ScanEntry
 from sessionsafe.lint.config import (
     CommandLineOptions,
     FileOptions,
@@ -17,9 +18,9 @@ from sessionsafe.lint.config import (
 )
 from sessionsafe.lint.runner import (
     Report,
+    _File,
     _ModuleResolver,
     _result_key,
-    _Source,
     check_paths,
     imported_modules,
 )
@@ -39,6 +40,18 @@ def project(root: Path) -> None:
 def run(root: Path, use_cache: bool = True, ignore: tuple[str, ...] = ()) -> Report:
     settings = resolve_settings(FileOptions(ignore=ignore), CommandLineOptions(), root=str(root))
     return check_paths([str(root)], settings, use_cache=use_cache, jobs=1)
+
+
+def scanned(path: str, module: str) -> _File:
+    scan = ScanEntry((0, 0, 0), 0, "hash", module, candidate=True, summarisable=True, imports=())
+    return _File(path, (module,), False, scan)
+
+
+def age(root: Path) -> None:
+    """Make every file look written well before any scan, so its stamp can be trusted."""
+    past = time.time_ns() - 10 * RACY_NANOSECONDS
+    for file in root.rglob("*.py"):
+        os.utime(file, ns=(past, past))
 
 
 def names(paths: tuple[str, ...]) -> list[str]:
@@ -112,7 +125,7 @@ def test_an_unwritable_cache_directory_does_not_fail_the_run(tmp_path: Path) -> 
 
 def test_a_changed_summary_of_an_imported_module_changes_the_key() -> None:
     """The result key depends on the summaries of the modules a file imports, and no others."""
-    source = _Source("app/api.py", SESSION_CODE, "hash", ("app.api",), is_package=False)
+    source = scanned("app/api.py", "app.api")
     imports = ("app", "app.db", "app.db.SessionLocal")
     before = ProjectIndex({"app.db": ModuleSummary("app.db"), "app.other": ModuleSummary("x")})
     after_import_changed = ProjectIndex(
@@ -187,8 +200,8 @@ def test_changing_an_imported_helper_re_analyses_its_importers_only(tmp_path: Pa
 
 def test_a_plain_import_depends_on_every_module_below_it() -> None:
     """After `import app`, code may name `app.db.SessionLocal`: app.db's summary is in the key."""
-    source = _Source("jobs.py", "import app\n", "hash", ("jobs",), is_package=False)
-    imports = imported_modules(source.text, "jobs")
+    source = scanned("jobs.py", "jobs")
+    imports = imported_modules("import app\n", "jobs")
     assert "app.*" in imports
     before = ProjectIndex({"app": ModuleSummary("app"), "app.db": ModuleSummary("app.db")})
     after = ProjectIndex(
@@ -197,3 +210,38 @@ def test_a_plain_import_depends_on_every_module_below_it() -> None:
     assert _result_key(source, imports, _ModuleResolver(before)) != _result_key(
         source, imports, _ModuleResolver(after)
     )
+
+
+def test_a_warm_run_reads_no_file_whose_stamp_is_unchanged(tmp_path: Path) -> None:
+    """Like ruff and git, the cache trusts (mtime, size, inode) and does not read the file."""
+    project(tmp_path)
+    age(tmp_path)
+    first = run(tmp_path)
+    second = run(tmp_path)
+    assert first.read == 5
+    assert (second.read, second.analysed, second.cached) == (0, (), 3)
+    assert second.diagnostics == first.diagnostics
+
+
+def test_an_edit_changing_the_stamp_is_read_and_re_analysed(tmp_path: Path) -> None:
+    """A new size or mtime means a new scan; only the edited file is read and analysed."""
+    project(tmp_path)
+    age(tmp_path)
+    run(tmp_path)
+    (tmp_path / "app" / "api.py").write_text(SESSION_CODE + "# edited\n")
+    report = run(tmp_path)
+    assert (report.read, names(report.analysed)) == (1, ["api.py"])
+
+
+def test_a_stamp_as_recent_as_the_scan_is_not_trusted(tmp_path: Path) -> None:
+    """A file written within the clock's resolution of its scan may have changed unseen: an
+    edit keeping its size and mtime is still found, because such a stamp is read again."""
+    project(tmp_path)
+    run(tmp_path)
+    api = tmp_path / "app" / "api.py"
+    written = api.stat().st_mtime_ns
+    api.write_text(SESSION_CODE.replace("add(1)", "add(2)"))
+    os.utime(api, ns=(written, written))
+    report = run(tmp_path)
+    assert report.read == 5
+    assert names(report.analysed) == ["api.py"]

@@ -14,7 +14,6 @@ from sessionsafe.lint import runner
 from sessionsafe.lint._discovery import discover
 from sessionsafe.lint._prefilter import BASE_MARKERS, markers_for, may_contain_session_code
 from sessionsafe.lint.analysis.project import ModuleSummary, ProjectIndex
-from sessionsafe.lint.cache import SummaryEntry
 from sessionsafe.lint.config import (
     CommandLineOptions,
     FileOptions,
@@ -230,7 +229,8 @@ def test_module_names_follow_packages_and_the_path_from_the_root(tmp_path: Path)
 
 
 def test_imports_include_parents_names_and_resolved_relative_imports() -> None:
-    """Every import form yields the modules it may depend on, over-approximated."""
+    """Every import form yields the modules it may depend on, over-approximated; a star
+    import may bring any name of its module, so it also stands for the modules below it."""
     source = (
         "import os.path\n"
         "import app.db as db, json\n"
@@ -250,6 +250,7 @@ def test_imports_include_parents_names_and_resolved_relative_imports() -> None:
         "app.db",
         "app.db.*",
         "app.helpers",
+        "app.helpers.*",
         "json",
         "json.*",
         "late",
@@ -282,15 +283,17 @@ def summarising_everything(root: Path) -> list[tuple[str, int, str]]:
     """The reference: every file summarised into one index, every file checked with it."""
     settings = default_settings(str(root))
     files = discover(["."], settings).files
-    loaded = [runner._load(path, str(root), {}, runner.SUMMARY_MARKERS) for path in files]
-    sources = [runner._with_text(source) for source in loaded if isinstance(source, runner._Source)]
-    entries = {}
-    for source in sources:
-        module = runner._qualified(source)
-        summary = runner._summarize(ast.parse(source.text), module, settings)
-        entries[source.path] = SummaryEntry(source.content_hash, module, summary)
-    index = runner._build_index(sources, entries)
-    findings = [d for s in sources for d in runner.check_file(s.text, s.path, settings, index)]
+    package_dirs: dict[str, bool] = {}
+    texts = {path: Path(path).read_text() for path in files}
+    modules: dict[str, ModuleSummary] = {}
+    for path in files:
+        names = runner.module_names(path, str(root), package_dirs)
+        qualified = runner._qualified(names, os.path.basename(path) == "__init__.py")
+        summary = runner._summarize(ast.parse(texts[path]), qualified, settings)
+        for name in names:
+            modules.setdefault(name, summary)
+    index = ProjectIndex(modules)
+    findings = [d for path in files for d in runner.check_file(texts[path], path, settings, index)]
     return sorted((Path(d.path).as_posix(), d.line, d.code) for d in findings)
 
 
@@ -342,3 +345,27 @@ def test_a_short_exported_name_pulls_in_only_files_naming_it_as_an_identifier(
     analysed = {Path(path).name for path in run(tmp_path).analysed}
     assert "jobs.py" in analysed
     assert "models.py" not in analysed
+
+
+def test_only_files_importing_an_exported_name_are_pulled_in(tmp_path: Path) -> None:
+    """`db` exported by one module pulls in a file importing that `db` (by name, by star, or
+    re-exported), not files that merely say `db` (a module path, another module's `db`)."""
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("from app.models import db\n")
+    (package / "models.py").write_text(
+        "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n"
+    )
+    (package / "other.py").write_text("db = 'a database name'\n")
+    (package / "api.py").write_text("from app.models import db\n\ndb.session.add(1)\n")
+    using = "\n\ndef run(item):\n    save(db, item)\n"
+    (package / "by_name.py").write_text(
+        "from app.models import db as store" + using.replace("db", "store")
+    )
+    (package / "by_star.py").write_text("from app.models import *" + using)
+    (package / "re_exported.py").write_text("from app import db" + using)
+    (package / "module_path.py").write_text("import app.other.db" + using)
+    (package / "other_db.py").write_text("from app.other import db" + using)
+    analysed = {Path(path).name for path in run(tmp_path).analysed}
+    assert {"by_name.py", "by_star.py", "re_exported.py"} <= analysed
+    assert not {"module_path.py", "other_db.py"} & analysed

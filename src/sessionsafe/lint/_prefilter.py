@@ -52,7 +52,7 @@ def markers_for(settings: Settings, project: ProjectIndex | None = None) -> tupl
     extra: set[str] = {name.rsplit(".", 1)[-1] for name in settings.session_factories}
     if project is not None:
         extra.update(_exported_names(project))
-    return BASE_MARKERS + tuple(sorted(name for name in extra if not _covered(name)))
+    return BASE_MARKERS + tuple(sorted(name for name in extra if not covered_by_markers(name)))
 
 
 def _exported_names(project: ProjectIndex) -> Iterable[str]:
@@ -62,7 +62,8 @@ def _exported_names(project: ProjectIndex) -> Iterable[str]:
         yield from summary.providers
 
 
-def _covered(name: str) -> bool:
+def covered_by_markers(name: str) -> bool:
+    """Whether every text naming `name` already passes the filter."""
     return any(marker in name for marker in BASE_MARKERS)
 
 

@@ -1,27 +1,37 @@
 """The per-file cache in `.sessionsafe_cache/`, so an unchanged project is checked instantly.
 
-One file per (tool version, settings fingerprint) holds three tables, all
-keyed by path:
+One record per file path, holding what earlier runs learned about the file:
 
-- imports: content hash -> the modules the file may import (read from its text);
-- summaries: content hash -> the module's project summary (the project pass
-  skips unchanged files);
-- results: a key made of the content hash, the module name and the summaries
-  of the project modules the file imports -> its findings. Editing a module's
-  body re-analyses that module; changing what it exports (a session factory,
-  a rollback helper) also re-analyses the modules importing it.
+- the scan: its stat stamp (modification time, size, inode), content hash,
+  whether it passes the pre-filter and the modules it may import. A warm run
+  trusts an unchanged stamp and does not read the file at all, as ruff and git
+  do; a stamp too close to the time of the scan is not trusted (the file may
+  have changed again within the clock's resolution), so the file is read and
+  hashed again;
+- its project summary, by content hash (the project pass skips unchanged files);
+- its findings, under a key made of the content hash, the module name and the
+  summaries of the project modules it imports. Editing a module's body
+  re-analyses that module; changing what it exports (a session factory, a
+  rollback helper) also re-analyses the modules importing it;
+- for a file the pre-filter skips: whether it names something the project
+  exports (a factory called `make_conn`), by content hash and exported names.
 
-The file is a pickle written atomically (write, then rename), in a directory
-holding a `.gitignore` of `*`. Like `__pycache__`, it lives in the project and
-is trusted as much as the project's own files. Any problem reading or
-writing it disables the cache for the run instead of failing the run.
+Records are spread over `_SHARDS` pickle files by a hash of the path, each read
+only when one of its paths is asked about: `sessionsafe check one_file.py`
+(pre-commit) reads one small shard, not the whole project's cache. A shard is
+written atomically (write, then rename) when it changed, in a directory per
+(tool version, settings fingerprint) holding a `.gitignore` of `*`. Like
+`__pycache__`, it lives in the project and is trusted as much as the project's
+own files. Any problem reading or writing it disables that shard for the run
+instead of failing the run.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
-from dataclasses import dataclass, field
+import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from sessionsafe import __version__
@@ -29,8 +39,46 @@ from sessionsafe.lint.analysis.project import ModuleSummary
 from sessionsafe.lint.diagnostics import Diagnostic
 
 CACHE_DIRECTORY = ".sessionsafe_cache"
-#: Bumped whenever the tables change shape, so an older file is simply not read.
-_FORMAT = 2
+#: Bumped whenever the records change shape, so older files are simply not read.
+_FORMAT = 3
+_SHARDS = 32
+#: A file modified this close to (or after) the moment it was scanned may have changed again
+#: without its stamp changing, so its scan is not trusted.
+RACY_NANOSECONDS = 2_000_000_000
+
+#: (modification time in ns, size, inode): what `os.stat` says about a file's content.
+Stamp = tuple[int, int, int]
+
+
+def stamp_of(status: os.stat_result) -> Stamp:
+    return (status.st_mtime_ns, status.st_size, status.st_ino)
+
+
+@dataclass(frozen=True, slots=True)
+class ScanEntry:
+    """What reading a file taught: enough to plan a run without reading it again."""
+
+    stamp: Stamp
+    #: When the scan read the file (ns since the epoch), to tell racy stamps.
+    scanned_ns: int
+    content_hash: str
+    #: The module name the imports were read for (relative imports depend on it).
+    module: str
+    #: The text passes the pre-filter: the file is checked.
+    candidate: bool
+    #: The text may give the file a non-empty project summary.
+    summarisable: bool
+    imports: tuple[str, ...]
+    #: The file cannot be decoded (SES902): nothing else about it is known.
+    error: Diagnostic | None = None
+
+    def trusted_for(self, stamp: Stamp, module: str) -> bool:
+        """Whether this scan still describes the file with this stamp under this name."""
+        return (
+            stamp == self.stamp
+            and module == self.module
+            and stamp[0] < self.scanned_ns - RACY_NANOSECONDS
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,104 +90,150 @@ class SummaryEntry:
 
 
 @dataclass(frozen=True, slots=True)
-class ImportsEntry:
-    content_hash: str
-    module: str
-    imports: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class ResultEntry:
     key: str
     diagnostics: tuple[Diagnostic, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class MentionEntry:
+    """Whether a file the pre-filter skips names one of the project's exported names."""
+
+    content_hash: str
+    names_digest: str
+    mentions: bool
+
+
 @dataclass(slots=True)
-class _Tables:
-    imports: dict[str, ImportsEntry] = field(default_factory=dict)
-    summaries: dict[str, SummaryEntry] = field(default_factory=dict)
-    results: dict[str, ResultEntry] = field(default_factory=dict)
+class _Record:
+    scan: ScanEntry | None = None
+    summary: SummaryEntry | None = None
+    result: ResultEntry | None = None
+    mention: MentionEntry | None = None
 
 
 class Cache:
-    """Summaries and results of earlier runs, and the new ones to save."""
+    """Records of earlier runs, and the new ones to save."""
 
-    def __init__(self, file: Path | None, tables: _Tables) -> None:
-        self._file = file
-        self._tables = tables
-        self._dirty = False
+    def __init__(self, directory: Path | None) -> None:
+        self._directory = directory
+        self._shards: dict[int, dict[str, _Record]] = {}
+        self._dirty: set[int] = set()
 
     @classmethod
     def disabled(cls) -> Cache:
         """A cache that remembers nothing (`--no-cache`)."""
-        return cls(None, _Tables())
+        return cls(None)
 
     @classmethod
     def open(cls, root: str, settings_fingerprint: str) -> Cache:
         """The cache of the project at `root` for these settings (empty if none yet)."""
-        file = Path(root, CACHE_DIRECTORY, __version__, f"{settings_fingerprint}-{_FORMAT}.pickle")
-        try:
-            with open(file, "rb") as handle:
-                tables = pickle.load(handle)
-        except Exception:  # a missing, truncated, foreign or outdated file: start afresh
-            tables = _Tables()
-        if not isinstance(tables, _Tables):
-            tables = _Tables()
-        return cls(file, tables)
+        return cls(Path(root, CACHE_DIRECTORY, __version__, f"{settings_fingerprint}-{_FORMAT}"))
 
-    def imports(self, path: str, content_hash: str, module: str) -> tuple[str, ...] | None:
-        entry = self._tables.imports.get(path)
-        if entry is None or entry.content_hash != content_hash or entry.module != module:
-            return None
-        return entry.imports
+    @property
+    def enabled(self) -> bool:
+        return self._directory is not None
 
-    def store_imports(self, path: str, entry: ImportsEntry) -> None:
-        if self._file is not None:
-            self._tables.imports[path] = entry
-            self._dirty = True
+    def scan(self, path: str) -> ScanEntry | None:
+        record = self._record(path)
+        return None if record is None else record.scan
+
+    def store_scan(self, path: str, entry: ScanEntry) -> None:
+        self._update(path).scan = entry
 
     def summary(self, path: str, content_hash: str, module: str) -> SummaryEntry | None:
-        entry = self._tables.summaries.get(path)
+        record = self._record(path)
+        entry = None if record is None else record.summary
         if entry is None or entry.content_hash != content_hash or entry.module != module:
             return None
         return entry
 
     def store_summary(self, path: str, entry: SummaryEntry) -> None:
-        if self._file is not None:
-            self._tables.summaries[path] = entry
-            self._dirty = True
+        self._update(path).summary = entry
 
     def result(self, path: str, key: str) -> tuple[Diagnostic, ...] | None:
-        entry = self._tables.results.get(path)
+        record = self._record(path)
+        entry = None if record is None else record.result
         if entry is None or entry.key != key:
             return None
         return entry.diagnostics
 
     def store_result(self, path: str, key: str, diagnostics: tuple[Diagnostic, ...]) -> None:
-        if self._file is not None:
-            self._tables.results[path] = ResultEntry(key, diagnostics)
-            self._dirty = True
+        self._update(path).result = ResultEntry(key, diagnostics)
+
+    def mention(self, path: str, content_hash: str, names_digest: str) -> bool | None:
+        record = self._record(path)
+        entry = None if record is None else record.mention
+        if entry is None or (entry.content_hash, entry.names_digest) != (
+            content_hash,
+            names_digest,
+        ):
+            return None
+        return entry.mentions
+
+    def store_mention(self, path: str, entry: MentionEntry) -> None:
+        self._update(path).mention = entry
+
+    def _record(self, path: str) -> _Record | None:
+        if self._directory is None:
+            return None
+        return self._shard(_shard_of(path)).get(path)
+
+    def _update(self, path: str) -> _Record:
+        """The record of `path`, marked as changed (a throwaway one when disabled)."""
+        if self._directory is None:
+            return _Record()
+        shard = _shard_of(path)
+        self._dirty.add(shard)
+        return self._shard(shard).setdefault(path, _Record())
+
+    def _shard(self, number: int) -> dict[str, _Record]:
+        records = self._shards.get(number)
+        if records is None:
+            records = self._shards[number] = self._read(number)
+        return records
+
+    def _read(self, number: int) -> dict[str, _Record]:
+        assert self._directory is not None
+        try:
+            with open(self._directory / f"{number:02d}.pickle", "rb") as handle:
+                records = pickle.load(handle)
+        except Exception:  # a missing, truncated, foreign or outdated file: start afresh
+            return {}
+        return records if isinstance(records, dict) else {}
 
     def save(self) -> None:
-        """Write the tables if anything changed; a failure leaves the old cache in place."""
-        if self._file is None or not self._dirty:
+        """Write the shards that changed; a failure leaves the old files in place."""
+        if self._directory is None or not self._dirty:
             return
-        import tempfile
-
         try:
-            _ensure_directory(self._file.parent.parent)
-            self._file.parent.mkdir(exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self._file.parent, suffix=".tmp")
-            try:
-                with os.fdopen(handle, "wb") as stream:
-                    pickle.dump(self._tables, stream, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(temporary, self._file)
-            except BaseException:
-                os.unlink(temporary)
-                raise
+            _ensure_directory(self._directory.parent.parent)
+            self._directory.mkdir(parents=True, exist_ok=True)
         except OSError:
             return
-        self._dirty = False
+        for number in sorted(self._dirty):
+            _write_atomically(self._directory / f"{number:02d}.pickle", self._shards[number])
+        self._dirty.clear()
+
+
+def _shard_of(path: str) -> int:
+    return zlib.crc32(path.encode("utf-8", "surrogatepass")) % _SHARDS
+
+
+def _write_atomically(file: Path, records: dict[str, _Record]) -> None:
+    import tempfile
+
+    try:
+        handle, temporary = tempfile.mkstemp(dir=file.parent, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                pickle.dump(records, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, file)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except OSError:
+        return
 
 
 def _ensure_directory(directory: Path) -> None:

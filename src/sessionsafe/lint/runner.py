@@ -1,23 +1,24 @@
 """Many files: discovery, pre-filter, project summaries, parallel checking and the cache.
 
-`check_paths` is what `sessionsafe check` runs:
+`check_paths` is what `sessionsafe check` runs, in three passes over the files:
 
-1. discover the files (`_discovery`), read and decode them; a file that cannot
-   be read or decoded gets its SES90x finding;
-2. pre-filter: the files whose text may contain session code (`_prefilter`)
-   are the candidates; the modules each file imports are read from its text;
-3. project summaries: the modules the candidates import, and those they import
-   in turn, are summarised (`summarize_module`) into the `ProjectIndex`. A
-   module nobody imports is never looked up, so it is not summarised;
-4. checking: every candidate (plus any file naming something the index
-   exports) is analysed with `check_source`;
-5. apply `per-file-ignores` and sort.
+1. scan: discover the files (`_discovery`) and `stat` them. A file whose stamp
+   (modification time, size, inode) the cache knows is not read at all; the
+   others are read, hashed and classified: does the text pass the pre-filter
+   (`_prefilter`), may it give a project summary, which modules may it import.
+   A file that cannot be read or decoded gets its SES90x finding;
+2. project pass: the modules the candidates import, and those they import in
+   turn, are summarised (`summarize_module`) into the `ProjectIndex`. A module
+   nobody imports is never looked up, so it is not summarised;
+3. check: every candidate, plus any file naming something the index exports,
+   is analysed with `check_source` against the index, unless the cache holds
+   its findings for the same content and the same imported summaries.
 
-Steps 3 and 4 run together (`_Analysis`): a file whose imports are already
-summarised is parsed once, then summarised and checked. Work runs in worker
-processes when there is enough to pay for starting them; small inputs
-(pre-commit's usual few files) run in-process, and the process pool module is
-imported only when used. Summaries, imports and findings are cached per file.
+Then `per-file-ignores` apply and the findings are sorted. Each pass sends its
+work to worker processes when there is enough to pay for starting them (the
+pool, forked once, serves all three); small inputs (pre-commit's usual few
+files) run in-process. Workers read the files themselves, so the main process
+never holds the project's text, only small per-file facts.
 """
 
 from __future__ import annotations
@@ -27,21 +28,23 @@ import hashlib
 import os
 import re
 import stat
+import time
 import warnings
-from collections.abc import Callable, Iterator, KeysView, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from sessionsafe.lint import _file_errors
 from sessionsafe.lint._discovery import discover
 from sessionsafe.lint._prefilter import (
     BASE_MARKERS,
+    covered_by_markers,
     markers_for,
     may_contain_session_code,
     mentions_any_name,
 )
 from sessionsafe.lint.analysis.project import ModuleSummary, ProjectIndex, summarize_module
-from sessionsafe.lint.cache import Cache, ImportsEntry, SummaryEntry
+from sessionsafe.lint.cache import Cache, MentionEntry, ScanEntry, SummaryEntry, stamp_of
 from sessionsafe.lint.config import Settings, relative_to_root
 from sessionsafe.lint.diagnostics import Diagnostic
 from sessionsafe.lint.engine import check_source
@@ -49,13 +52,11 @@ from sessionsafe.lint.engine import check_source
 if TYPE_CHECKING:
     from concurrent.futures import Executor
 
-#: Below this many bytes of source to analyse, worker processes cost more than they save.
+#: Below this many bytes of source to read or analyse, worker processes cost more than they save.
 PARALLEL_THRESHOLD_BYTES = 512 * 1024
 #: Pieces of work per worker, so that a slow piece does not leave the others idle.
 _CHUNKS_PER_JOB = 4
 _MIN_CHUNK_BYTES = 64 * 1024
-#: An in-process wave keeps parsed trees for a later wave only below this much source.
-_KEPT_TREES_BYTES = 2 * 1024 * 1024
 
 #: Called with (pass name, files done, files in that pass).
 ProgressCallback = Callable[[str, int, int], None]
@@ -66,7 +67,7 @@ class Report:
     """What a run found, and what it did to find it."""
 
     diagnostics: tuple[Diagnostic, ...]
-    #: Files discovered and read (the "N files checked" of the summary line).
+    #: Files discovered (the "N files checked" of the summary line).
     files_checked: int
     #: Files analysed in this run, as opposed to skipped by the pre-filter or taken from the cache.
     analysed: tuple[str, ...]
@@ -74,8 +75,10 @@ class Report:
     cached: int
     #: Files the pre-filter skipped without parsing.
     skipped: int
-    #: Parses done in this run: one per analysed or summarised file, two in import cycles.
+    #: Parses done in this run: one per analysed file and one per summarised file.
     parses: int = 0
+    #: Files read in this run (the others were known to the cache by their stamp).
+    read: int = 0
 
     @property
     def files_with_findings(self) -> int:
@@ -83,23 +86,41 @@ class Report:
 
 
 @dataclass(frozen=True, slots=True)
-class _Source:
+class _File:
+    """A discovered file and what its scan found."""
+
     path: str
-    text: str
-    content_hash: str
     #: Dotted names this file is importable as; the first is the one it is analysed under.
     modules: tuple[str, ...]
     #: The file is a package's `__init__.py` (relative imports start from the package itself).
     is_package: bool
-    #: The text passes the pre-filter: the file is checked.
-    candidate: bool = True
-    #: The text may give the file a non-empty summary (see `SUMMARY_MARKERS`).
-    summarisable: bool = True
+    scan: ScanEntry
 
     @property
-    def kept_text(self) -> bool:
-        """Whether `text` is the file's text; otherwise it was dropped to save memory."""
-        return self.candidate or self.summarisable
+    def content_hash(self) -> str:
+        return self.scan.content_hash
+
+    @property
+    def candidate(self) -> bool:
+        return self.scan.candidate
+
+    @property
+    def summarisable(self) -> bool:
+        return self.scan.summarisable
+
+    @property
+    def imports(self) -> tuple[str, ...]:
+        return self.scan.imports
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """One file for a worker: it reads the file itself, so only these few facts travel."""
+
+    path: str
+    size: int
+    #: The module name handed to the analysis (`_qualified`).
+    module: str
 
 
 def check_paths(
@@ -115,31 +136,21 @@ def check_paths(
     found: list[Diagnostic] = [
         _file_errors.unreadable(directory, reason) for directory, reason in discovery.unreadable
     ]
-    sources: list[_Source] = []
-    package_dirs: dict[str, bool] = {}
-    summary_markers = (*SUMMARY_MARKERS, *markers_for(settings)[len(BASE_MARKERS) :])
-    for path in discovery.files:
-        loaded = _load(path, settings.root, package_dirs, summary_markers)
-        if isinstance(loaded, Diagnostic):
-            found.append(loaded)
-        else:
-            sources.append(loaded)
     cache = Cache.open(settings.root, settings.fingerprint()) if use_cache else Cache.disabled()
-    imports = _Imports(cache)
-    candidates = [source for source in sources if source.candidate]
-    with _Workers(jobs or os.cpu_count() or 1) as workers:
-        analysis = _Analysis(sources, settings, imports, cache, workers, progress)
-        report = analysis.run(candidates)
+    with _Workers(jobs or os.cpu_count() or 1, progress) as workers:
+        files, read = _scan(discovery.files, settings, cache, workers, found)
+        checked = _Analysis(files, settings, cache, workers).run()
     cache.save()
-    found.extend(report.diagnostics)
+    found.extend(checked.diagnostics)
     kept = [d for d in found if _reported(d, settings)]
     return Report(
         diagnostics=tuple(sorted(kept, key=lambda d: d.sort_key)),
         files_checked=len(discovery.files),
-        analysed=report.analysed,
-        cached=report.cached,
-        skipped=len(sources) - len(report.analysed) - report.cached,
-        parses=report.parses,
+        analysed=checked.analysed,
+        cached=checked.cached,
+        skipped=len(files) - len(checked.analysed) - checked.cached,
+        parses=checked.parses,
+        read=read,
     )
 
 
@@ -150,77 +161,125 @@ def _reported(diagnostic: Diagnostic, settings: Settings) -> bool:
     return code not in settings.ignored_in(diagnostic.path)
 
 
-def _load(
-    path: str,
-    root: str,
-    package_dirs: dict[str, bool],
-    summary_markers: tuple[str, ...],
-) -> _Source | Diagnostic:
-    """Read, decode and classify one file; the text of a file that is neither checked nor
-    summarised is not kept (a large project holds many such files)."""
-    data = _read(path)
-    if isinstance(data, Diagnostic):
-        return data
-    text = _file_errors.decode_source(data, path)
-    if isinstance(text, Diagnostic):
-        return text
-    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-    is_package = os.path.basename(path) == "__init__.py"
-    candidate = may_contain_session_code(text, BASE_MARKERS)
-    summarisable = is_package or may_contain_session_code(text, summary_markers)
-    return _Source(
-        path,
-        text if candidate or summarisable else "",
-        digest,
-        module_names(path, root, package_dirs),
-        is_package,
-        candidate,
-        summarisable,
-    )
-
-
-def _read(path: str) -> bytes | Diagnostic:
-    """The bytes of a regular file; a FIFO or device named on the command line is not read,
-    as reading it could block or never end."""
-    try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as error:
-        return _file_errors.unreadable(path, error.strerror or str(error))
-    with open(descriptor, "rb", closefd=True) as handle:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            return _file_errors.unreadable(path, "not a regular file")
-        try:
-            return handle.read()
-        except OSError as error:
-            return _file_errors.unreadable(path, error.strerror or str(error))
-
-
-# --- summarising and checking ----------------------------------------------------------------
-
-
-class _Imports:
-    """The modules each file may import, read from its text once and cached."""
-
-    def __init__(self, cache: Cache) -> None:
-        self._cache = cache
-        self._known: dict[str, tuple[str, ...]] = {}
-
-    def of(self, source: _Source) -> tuple[str, ...]:
-        known = self._known.get(source.path)
-        if known is not None:
-            return known
-        module = _qualified(source)
-        found = self._cache.imports(source.path, source.content_hash, module)
-        if found is None:
-            found = imported_modules(source.text, module)
-            self._cache.store_imports(source.path, ImportsEntry(source.content_hash, module, found))
-        self._known[source.path] = found
-        return found
+# --- pass 1: scan -----------------------------------------------------------------------------
 
 
 #: Beyond the pre-filter's markers, what a module needs to offer anything to others: a helper
 #: that closes the session it is given, or a function that always raises (a re-raise helper).
 SUMMARY_MARKERS = (*BASE_MARKERS, "close", "raise")
+
+
+def _scan(
+    paths: list[str], settings: Settings, cache: Cache, workers: _Workers, found: list[Diagnostic]
+) -> tuple[list[_File], int]:
+    """Every readable file with its scan, in discovery order, and how many were read.
+
+    Files the cache knows by their stamp are not read; the others are read in the workers.
+    A file that cannot be read or decoded adds its finding to `found`.
+    """
+    package_dirs: dict[str, bool] = {}
+    named: dict[str, tuple[tuple[str, ...], bool]] = {}
+    known: dict[str, ScanEntry] = {}
+    jobs: list[_Job] = []
+    for path in paths:
+        try:
+            status = os.stat(path)
+        except OSError as error:
+            found.append(_file_errors.unreadable(path, error.strerror or str(error)))
+            continue
+        modules = module_names(path, settings.root, package_dirs)
+        is_package = os.path.basename(path) == "__init__.py"
+        named[path] = (modules, is_package)
+        module = _qualified(modules, is_package)
+        entry = cache.scan(path)
+        if entry is not None and entry.trusted_for(stamp_of(status), module):
+            known[path] = entry
+        else:
+            jobs.append(_Job(path, status.st_size, module))
+    summary_markers = (*SUMMARY_MARKERS, *markers_for(settings)[len(BASE_MARKERS) :])
+    for path, outcome in workers.run(_scan_chunk, jobs, (summary_markers,), "reading"):
+        if isinstance(outcome, Diagnostic):
+            found.append(outcome)
+            continue
+        cache.store_scan(path, outcome)
+        known[path] = outcome
+    files = []
+    for path in paths:
+        entry = known.get(path)
+        if entry is None:
+            continue
+        if entry.error is not None:
+            found.append(entry.error)
+            continue
+        modules, is_package = named[path]
+        files.append(_File(path, modules, is_package, entry))
+    return files, len(jobs)
+
+
+def _scan_chunk(
+    jobs: list[_Job], summary_markers: tuple[str, ...]
+) -> list[tuple[str, ScanEntry | Diagnostic]]:
+    return [(job.path, _scan_file(job, summary_markers)) for job in jobs]
+
+
+def _scan_file(job: _Job, summary_markers: tuple[str, ...]) -> ScanEntry | Diagnostic:
+    """Read, hash and classify one file."""
+    scanned_ns = time.time_ns()
+    read = _read(job.path)
+    if isinstance(read, Diagnostic):
+        return read
+    data, status = read
+    content_hash = _content_hash(data)
+    text = _file_errors.decode_source(data, job.path)
+    if isinstance(text, Diagnostic):
+        return ScanEntry(
+            stamp_of(status), scanned_ns, content_hash, job.module, False, False, (), text
+        )
+    candidate = may_contain_session_code(text, BASE_MARKERS)
+    is_package = job.module.endswith(".__init__")
+    summarisable = is_package or may_contain_session_code(text, summary_markers)
+    imports = imported_modules(text, job.module) if candidate or summarisable else ()
+    return ScanEntry(
+        stamp_of(status), scanned_ns, content_hash, job.module, candidate, summarisable, imports
+    )
+
+
+def _read(path: str) -> tuple[bytes, os.stat_result] | Diagnostic:
+    """The bytes of a regular file and its status; a FIFO or device named on the command
+    line is not read, as reading it could block or never end."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        return _file_errors.unreadable(path, error.strerror or str(error))
+    with open(descriptor, "rb", closefd=True) as handle:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            return _file_errors.unreadable(path, "not a regular file")
+        try:
+            return handle.read(), status
+        except OSError as error:
+            return _file_errors.unreadable(path, error.strerror or str(error))
+
+
+def _read_text(path: str) -> tuple[str, str] | Diagnostic:
+    """(text, content hash) of a file a worker analyses, or the finding saying why it cannot."""
+    read = _read(path)
+    if isinstance(read, Diagnostic):
+        return read
+    text = _file_errors.decode_source(read[0], path)
+    return text if isinstance(text, Diagnostic) else (text, _content_hash(read[0]))
+
+
+def _content_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _qualified(modules: tuple[str, ...], is_package: bool) -> str:
+    """The module name handed to the analysis: `app.__init__` for a package's `__init__.py`."""
+    return f"{modules[0]}.__init__" if is_package else modules[0]
+
+
+# --- pass 2: project summaries ----------------------------------------------------------------
 
 
 class _Matcher:
@@ -232,25 +291,25 @@ class _Matcher:
     `pkg.*` (from a plain `import pkg`) matches every module below `pkg`.
     """
 
-    def __init__(self, sources: list[_Source]) -> None:
-        self._by_last: dict[str, list[_Source]] = {}
+    def __init__(self, files: list[_File]) -> None:
+        self._by_last: dict[str, list[_File]] = {}
         #: Package path -> the files below it, the package being any run of a module name's
         #: components (`app.db.x` and `src.app.db.x` are both below `app` and `app.db`).
-        self._by_package: dict[str, dict[str, _Source]] = {}
-        for source in sources:
-            for name in source.modules:
-                self._by_last.setdefault(name.rpartition(".")[2], []).append(source)
+        self._by_package: dict[str, dict[str, _File]] = {}
+        for file in files:
+            for name in file.modules:
+                self._by_last.setdefault(name.rpartition(".")[2], []).append(file)
                 for package in _packages_of(name):
-                    self._by_package.setdefault(package, {})[source.path] = source
+                    self._by_package.setdefault(package, {})[file.path] = file
 
     def key(self, name: str) -> str:
         """Names with the same key match the same files."""
         return name if name.endswith(_BELOW) else name.rpartition(".")[2]
 
-    def match(self, key: str) -> list[_Source]:
+    def match(self, key: str) -> Iterable[_File]:
         if key.endswith(_BELOW):
-            return list(self._by_package.get(key.removesuffix(_BELOW), {}).values())
-        return self._by_last.get(key, [])
+            return self._by_package.get(key.removesuffix(_BELOW), {}).values()
+        return self._by_last.get(key, ())
 
 
 def _packages_of(name: str) -> Iterator[str]:
@@ -261,94 +320,48 @@ def _packages_of(name: str) -> Iterator[str]:
             yield ".".join(parts[start:end])
 
 
-def _imported_by(candidates: list[_Source], matcher: _Matcher, imports: _Imports) -> list[_Source]:
+def _imported_by(candidates: list[_File], matcher: _Matcher) -> list[_File]:
     """The files the candidates import, directly or through the files they import."""
-    needed: dict[str, _Source] = {}
-    pending = [name for source in candidates for name in imports.of(source)]
+    needed: dict[str, _File] = {}
+    pending = [name for file in candidates for name in file.imports]
     seen: set[str] = set()
     while pending:
         key = matcher.key(pending.pop())
         if key in seen:
             continue
         seen.add(key)
-        for source in matcher.match(key):
-            if source.path not in needed:
-                needed[source.path] = source
-                pending.extend(imports.of(source))
+        for file in matcher.match(key):
+            if file.path not in needed:
+                needed[file.path] = file
+                pending.extend(file.imports)
     return list(needed.values())
 
 
-def _naming_exports(
-    sources: list[_Source], candidates: list[_Source], settings: Settings, index: ProjectIndex
-) -> list[_Source]:
-    """The non-candidates that name a session factory, session or provider the index exports."""
-    extra = markers_for(settings, index)[len(BASE_MARKERS) :]
-    if not extra:
-        return []
-    chosen = {source.path for source in candidates}
-    return [
-        source
-        for source in (_with_text(s) for s in sources if s.path not in chosen)
-        if source is not None and mentions_any_name(source.text, extra)
-    ]
-
-
-def _with_text(source: _Source) -> _Source | None:
-    """`source` with its text, read again if it was dropped (None if it no longer reads)."""
-    if source.kept_text:
-        return source
-    data = _read(source.path)
-    text = None if isinstance(data, Diagnostic) else _file_errors.decode_source(data, source.path)
-    return None if text is None or isinstance(text, Diagnostic) else replace(source, text=text)
-
-
-def _qualified(source: _Source) -> str:
-    """The module name handed to the analysis: `app.__init__` for a package's `__init__.py`."""
-    return f"{source.modules[0]}.__init__" if source.is_package else source.modules[0]
-
-
-def _build_index(sources: list[_Source], entries: dict[str, SummaryEntry]) -> ProjectIndex:
+def _build_index(files: Iterable[_File], entries: dict[str, SummaryEntry]) -> ProjectIndex:
     modules: dict[str, ModuleSummary] = {}
-    for source in sources:
-        entry = entries.get(source.path)
+    for file in files:
+        entry = entries.get(file.path)
         if entry is None or entry.summary is None:
             continue
-        for name in source.modules:
+        for name in file.modules:
             modules.setdefault(name, entry.summary)
     return ProjectIndex(modules=modules)
 
 
-#: (path, text, module, content hash, what to do: "s" summarise and/or "c" check).
-_WorkJob = tuple[str, str, str, str, str]
-#: (path, summary entry if asked, findings if asked, the tree if the caller keeps trees).
-_WorkResult = tuple[
-    str, "SummaryEntry | None", "tuple[Diagnostic, ...] | None", "ast.Module | None"
-]
-
-
-def _work_chunk(
-    jobs: list[_WorkJob],
-    settings: Settings,
-    index: ProjectIndex,
-    trees: dict[str, ast.Module] | None = None,
-) -> list[_WorkResult]:
-    """Parse each file once and summarise and/or check it; `trees` holds and receives trees."""
-    results: list[_WorkResult] = []
+def _summarise_chunk(jobs: list[_Job], settings: Settings) -> list[tuple[str, SummaryEntry]]:
+    results = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # SyntaxWarning for odd escapes is not ours to report
-        for path, text, module, content_hash, what in jobs:
-            kept = trees.pop(path, None) if trees is not None else None
-            parsed = kept if kept is not None else _parse(text, path)
-            entry = diagnostics = None
-            if "s" in what:
-                summary = (
-                    None if isinstance(parsed, Diagnostic) else _summarize(parsed, module, settings)
-                )
-                entry = SummaryEntry(content_hash, module, summary)
-            if "c" in what:
-                diagnostics = check_file(text, path, settings, index, parsed)
-            tree = parsed if isinstance(parsed, ast.Module) and "c" not in what else None
-            results.append((path, entry, diagnostics, tree if trees is not None else None))
+        for job in jobs:
+            read = _read_text(job.path)
+            if isinstance(read, Diagnostic):
+                continue  # the check of the same file reports it
+            text, content_hash = read
+            tree = _parse(text, job.path)
+            summary = (
+                None if isinstance(tree, Diagnostic) else _summarize(tree, job.module, settings)
+            )
+            results.append((job.path, SummaryEntry(content_hash, job.module, summary)))
     return results
 
 
@@ -375,6 +388,9 @@ def _parse(text: str, path: str) -> ast.Module | Diagnostic:
         return _file_errors.internal_error(path, error)
 
 
+# --- pass 3: check ----------------------------------------------------------------------------
+
+
 @dataclass(frozen=True, slots=True)
 class _Checked:
     diagnostics: list[Diagnostic]
@@ -384,204 +400,175 @@ class _Checked:
 
 
 class _Analysis:
-    """Summarising and checking, scheduled so that most files are parsed once.
-
-    A file's summary depends on its text only; its findings depend on the
-    summaries of the modules it imports (its dependencies). So a file whose
-    dependencies are all summarised is parsed once, summarised (when others
-    import it) and checked in the same step. Files are taken in waves of such
-    ready files; when only import cycles are left, the modules blocking them
-    are summarised alone and checked in a later wave (parsed twice).
-    """
+    """The project pass, then the check of every file that needs it, against the index."""
 
     def __init__(
-        self,
-        sources: list[_Source],
-        settings: Settings,
-        imports: _Imports,
-        cache: Cache,
-        workers: _Workers,
-        progress: ProgressCallback | None,
+        self, files: list[_File], settings: Settings, cache: Cache, workers: _Workers
     ) -> None:
-        self._sources = sources
+        self._files = files
         self._settings = settings
-        self._imports = imports
         self._cache = cache
         self._workers = workers
-        self._progress = progress
-        self._summaries: dict[str, SummaryEntry] = {}
-        self._keys: dict[str, str] = {}
-        self._trees: dict[str, ast.Module] = {}
-        self._found: list[Diagnostic] = []
-        self._analysed: list[str] = []
-        self._cached = 0
         self._parses = 0
-        self._done = 0
-        self._total = 0
 
-    def run(self, candidates: list[_Source]) -> _Checked:
-        matcher = _Matcher([source for source in self._sources if source.summarisable])
-        needed = _imported_by(candidates, matcher, self._imports)
-        for source in needed:
-            entry = self._cache.summary(source.path, source.content_hash, _qualified(source))
-            if entry is not None:
-                self._summaries[source.path] = entry
-        needed_paths = {source.path for source in needed}
-        to_check = {source.path for source in candidates}
-        remaining = {s.path: s for s in self._sources if s.path in needed_paths | to_check}
-        dependencies = {
-            path: self._dependencies(source, matcher, needed_paths)
-            for path, source in remaining.items()
-        }
-        self._total = len(remaining)
-        while remaining:
-            ready = [s for p, s in remaining.items() if dependencies[p] <= self._summaries.keys()]
-            if ready:
-                for source in ready:
-                    del remaining[source.path]
-                self._wave(ready, needed_paths, to_check)
-            else:
-                known = len(self._summaries)
-                cycles = _first_cycles(remaining, dependencies, self._summaries.keys())
-                self._wave([remaining[path] for path in cycles], needed_paths, set())
-                if len(self._summaries) == known:  # never expected; ends the loop regardless
-                    self._wave(list(remaining.values()), needed_paths, set())
-                    for path in remaining:
-                        dependencies[path] = set()
-        index = self._index()
-        self._wave(_naming_exports(self._sources, candidates, self._settings, index), set(), None)
-        return _Checked(self._found, tuple(self._analysed), self._cached, self._parses)
-
-    def _dependencies(self, source: _Source, matcher: _Matcher, needed: set[str]) -> set[str]:
-        # A file may match its own name (`app/api/db.py` importing `app.core.db`): it then
-        # depends on its own summary, like any check that may look its own module up.
-        keys = {matcher.key(name) for name in self._imports.of(source)}
-        found = {match.path for key in keys for match in matcher.match(key)}
-        return found & needed
-
-    def _index(self) -> ProjectIndex:
-        return _build_index(self._sources, self._summaries)
-
-    def _wave(self, sources: list[_Source], needed: set[str], to_check: set[str] | None) -> None:
-        """Summarise (if needed and unknown) and check (if in `to_check`; None: all) `sources`."""
-        index = self._index()
+    def run(self) -> _Checked:
+        candidates = [file for file in self._files if file.candidate]
+        index = self._summarise(candidates)
+        to_check = candidates + self._naming_exports(index)
         resolver = _ModuleResolver(index)
-        jobs: list[_WorkJob] = []
-        for source in sources:
-            what = ""
-            if source.path in needed and source.path not in self._summaries:
-                what += "s"
-            if to_check is None or source.path in to_check:
-                what += self._check_unless_cached(source, resolver)
-            if what:
-                module = _qualified(source)
-                jobs.append((source.path, source.text, module, source.content_hash, what))
-        if not jobs:
-            self._advance(len(sources))
-            return
-        fork = self._workers.should_fork(jobs)
-        # Trees of files summarised now and checked in a later wave are kept, within reason.
-        reuse = not fork and _weight(jobs) <= _KEPT_TREES_BYTES
-        if not reuse:
-            for job in jobs:
-                self._trees.pop(job[0], None)
-        self._parses += sum(1 for job in jobs if job[0] not in self._trees)
-        if fork:
-            extra = (self._settings, index)
-            results = self._workers.map(_work_chunk, jobs, extra, "checking", self._report_progress)
-        else:
-            results = _work_chunk(jobs, self._settings, index, self._trees if reuse else None)
-        self._advance(len(sources))
-        for path, entry, diagnostics, tree in results:
-            if entry is not None:
-                self._summaries[path] = entry
-                self._cache.store_summary(path, entry)
-            if diagnostics is not None:
-                self._cache.store_result(path, self._keys[path], diagnostics)
-                self._found.extend(diagnostics)
-                self._analysed.append(path)
-            if tree is not None:
-                self._trees[path] = tree
+        found: list[Diagnostic] = []
+        keys: dict[str, str] = {}
+        jobs: list[_Job] = []
+        for file in to_check:
+            key = _result_key(file, file.imports, resolver)
+            hit = self._cache.result(file.path, key)
+            if hit is None:
+                keys[file.path] = key
+                jobs.append(_job(file))
+            else:
+                found.extend(hit)
+        analysed: list[str] = []
+        extra = (self._settings, index)
+        for path, diagnostics in self._workers.run(_check_chunk, jobs, extra, "checking"):
+            self._cache.store_result(path, keys[path], diagnostics)
+            found.extend(diagnostics)
+            analysed.append(path)
+        self._parses += len(jobs)
+        cached = len(to_check) - len(jobs)
+        return _Checked(found, tuple(analysed), cached, self._parses)
 
-    def _report_progress(self, stage: str, done: int, total: int) -> None:
-        """Progress of the whole run, from the progress of one wave in the pool."""
-        if self._progress is not None and done < total:
-            self._progress(stage, min(self._done + done, self._total), self._total)
+    def _summarise(self, candidates: list[_File]) -> ProjectIndex:
+        needed = _imported_by(candidates, _Matcher([f for f in self._files if f.summarisable]))
+        entries: dict[str, SummaryEntry] = {}
+        jobs: list[_Job] = []
+        for file in needed:
+            entry = self._cache.summary(file.path, file.content_hash, _qualified_of(file))
+            if entry is None:
+                jobs.append(_job(file))
+            else:
+                entries[file.path] = entry
+        for path, entry in self._workers.run(
+            _summarise_chunk, jobs, (self._settings,), "summarising"
+        ):
+            entries[path] = entry
+            self._cache.store_summary(path, entry)
+        self._parses += len(jobs)
+        return _build_index(needed, entries)
 
-    def _advance(self, files: int) -> None:
-        self._done = min(self._done + files, self._total)
-        if self._progress is not None and self._total:
-            self._progress("checking", self._done, self._total)
-
-    def _check_unless_cached(self, source: _Source, resolver: _ModuleResolver) -> str:
-        key = _result_key(source, self._imports.of(source), resolver)
-        hit = self._cache.result(source.path, key)
-        if hit is None:
-            self._keys[source.path] = key
-            return "c"
-        self._found.extend(hit)
-        self._cached += 1
-        return ""
-
-
-def _first_cycles(
-    remaining: dict[str, _Source], dependencies: dict[str, set[str]], summarised: KeysView[str]
-) -> list[str]:
-    """The files of the import cycles that depend on nothing else still to summarise.
-
-    Summarising them (alone) unblocks them and, later, what depends on them.
-    """
-    components = _strongly_connected(
-        {path: (dependencies[path] & remaining.keys()) - summarised for path in remaining}
-    )
-    chosen: list[str] = []
-    for members in components:
-        outside = set().union(*(dependencies[m] for m in members)) - set(members)
-        if outside <= summarised:
-            chosen.extend(sorted(members))
-    return chosen
-
-
-def _strongly_connected(edges: dict[str, set[str]]) -> list[list[str]]:
-    """Tarjan's strongly connected components, iteratively; dependencies come first."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    components: list[list[str]] = []
-    for root in sorted(edges):
-        if root in index:
-            continue
-        work = [(root, iter(sorted(edges[root])))]
-        index[root] = low[root] = len(index)
-        stack.append(root)
-        on_stack.add(root)
-        while work:
-            node, children = work[-1]
-            child = next(children, None)
-            if child is not None:
-                if child not in index:
-                    index[child] = low[child] = len(index)
-                    stack.append(child)
-                    on_stack.add(child)
-                    work.append((child, iter(sorted(edges[child]))))
-                elif child in on_stack:
-                    low[node] = min(low[node], index[child])
+    def _naming_exports(self, index: ProjectIndex) -> list[_File]:
+        """The non-candidates that import a session factory, session or provider the index
+        exports (`from app.models import db`); the cache remembers which files do, for this
+        content and these exports."""
+        exports = _exports(index)
+        if not exports:
+            return []
+        names = tuple(sorted({qualified.rpartition(".")[2] for qualified in exports}))
+        exports_digest = _digest("\n".join(sorted(exports)))
+        naming: list[_File] = []
+        unknown: dict[str, _File] = {}
+        for file in self._files:
+            if file.candidate:
                 continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                low[parent] = min(low[parent], low[node])
-            if low[node] == index[node]:
-                members = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    members.append(member)
-                    if member == node:
-                        break
-                components.append(members)
-    return components
+            mentions = self._cache.mention(file.path, file.content_hash, exports_digest)
+            if mentions is None:
+                unknown[file.path] = file
+            elif mentions:
+                naming.append(file)
+        jobs = [_job(file) for file in unknown.values()]
+        for path, content_hash, imports in self._workers.run(
+            _mention_chunk, jobs, (names,), "reading"
+        ):
+            file = unknown[path]
+            mentions = (
+                imports is not None
+                and content_hash == file.content_hash
+                and _imports_any(imports, exports, index)
+            )
+            entry = MentionEntry(file.content_hash, exports_digest, mentions)
+            self._cache.store_mention(path, entry)
+            if mentions and imports is not None:
+                file = _File(file.path, file.modules, file.is_package, _with_imports(file, imports))
+                self._cache.store_scan(path, file.scan)
+                naming.append(file)
+        return naming
+
+
+def _exports(index: ProjectIndex) -> set[str]:
+    """`module.name` of every factory, shared session and provider the index holds whose
+    name the pre-filter's markers do not already cover."""
+    found: set[str] = set()
+    for module, summary in index.modules.items():
+        for table in (getattr(summary, table) for table in _EXPORT_TABLES):
+            found.update(f"{module}.{name}" for name in table if not covered_by_markers(name))
+    return found
+
+
+def _imports_any(imports: tuple[str, ...], exports: set[str], index: ProjectIndex) -> bool:
+    """Whether the imported names (`app.models.db`, or `app.models.*` from `import
+    app.models` or a star import) may bring one of `exports`, directly or re-exported."""
+    names = {qualified.rpartition(".")[2] for qualified in exports}
+    modules = {qualified.rpartition(".")[0] for qualified in exports}
+    for imported in imports:
+        if imported.endswith(_BELOW):
+            if index.find_module(imported.removesuffix(_BELOW)) in modules:
+                return True
+        elif imported in exports or (
+            imported.rpartition(".")[2] in names
+            and any(index.lookup(imported, table) for table in _EXPORT_TABLES)
+        ):
+            return True
+    return False
+
+
+_EXPORT_TABLES = ("factories", "sessions", "providers")
+_STAR_IMPORT = re.compile(r"\bimport[ \t]*\(?[ \t]*\*")
+
+
+def _qualified_of(file: _File) -> str:
+    return _qualified(file.modules, file.is_package)
+
+
+def _job(file: _File) -> _Job:
+    return _Job(file.path, file.scan.stamp[1], _qualified_of(file))
+
+
+def _with_imports(file: _File, imports: tuple[str, ...]) -> ScanEntry:
+    scan = file.scan
+    return ScanEntry(
+        scan.stamp, scan.scanned_ns, scan.content_hash, scan.module, False, False, imports
+    )
+
+
+def _mention_chunk(
+    jobs: list[_Job], names: tuple[str, ...]
+) -> list[tuple[str, str, tuple[str, ...] | None]]:
+    """(path, content hash, the imports of a file that names one of `names` or imports `*`,
+    else None)."""
+    results: list[tuple[str, str, tuple[str, ...] | None]] = []
+    for job in jobs:
+        read = _read_text(job.path)
+        if isinstance(read, Diagnostic):
+            continue
+        text, content_hash = read
+        mentions = mentions_any_name(text, names) or _STAR_IMPORT.search(text) is not None
+        imports = imported_modules(text, job.module) if mentions else None
+        results.append((job.path, content_hash, imports))
+    return results
+
+
+def _check_chunk(
+    jobs: list[_Job], settings: Settings, index: ProjectIndex
+) -> list[tuple[str, tuple[Diagnostic, ...]]]:
+    results: list[tuple[str, tuple[Diagnostic, ...]]] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SyntaxWarning for odd escapes is not ours to report
+        for job in jobs:
+            read = _read_text(job.path)
+            if isinstance(read, Diagnostic):
+                results.append((job.path, (read,)))
+            else:
+                results.append((job.path, check_file(read[0], job.path, settings, index)))
+    return results
 
 
 class _ModuleResolver:
@@ -614,8 +601,8 @@ class _ModuleResolver:
         return digest
 
 
-def _result_key(source: _Source, imports: tuple[str, ...], resolver: _ModuleResolver) -> str:
-    parts = [source.content_hash, source.modules[0]]
+def _result_key(file: _File, imports: tuple[str, ...], resolver: _ModuleResolver) -> str:
+    parts = [file.content_hash, file.modules[0]]
     for name in imports:
         digest = resolver.digest(name)
         if digest is not None:
@@ -703,7 +690,8 @@ def imported_modules(text: str, module: str) -> tuple[str, ...]:
     Over-approximates on purpose (`from a import b` yields `a` and `a.b`, and
     text in strings counts): the cache must never miss a dependency. A plain
     `import a.b` also yields `a.b.*`, "any module below `a.b`", since the code
-    may then name `a.b.c.SessionLocal` without importing `a.b.c` itself.
+    may then name `a.b.c.SessionLocal` without importing `a.b.c` itself; so does
+    `from a.b import *`, which may bring any name of `a.b`.
     """
     if "\\\n" in text:
         text = text.replace("\\\n", " ")  # backslash-continued import lines
@@ -720,7 +708,9 @@ def imported_modules(text: str, module: str) -> tuple[str, ...]:
         found.add(base)
         for item in match.group("names").strip("()").split(","):
             name = item.split(" as ")[0].strip()
-            if name and name != "*":
+            if name == "*":
+                below.add(f"{base}{_BELOW}")
+            elif name:
                 found.add(f"{base}.{name}" if base else name)
     below.discard(_BELOW)
     return tuple(sorted(_with_parents(name for name in found if name) | below))
@@ -750,15 +740,15 @@ def _with_parents(names: Iterator[str] | set[str] | list[str]) -> set[str]:
 
 # --- worker processes -------------------------------------------------------------------------
 
-_Job = TypeVar("_Job", bound=tuple[str, ...])
 _Result = TypeVar("_Result")
 
 
 class _Workers:
     """A process pool started on first use, for passes with enough work to pay for it."""
 
-    def __init__(self, jobs: int) -> None:
+    def __init__(self, jobs: int, progress: ProgressCallback | None) -> None:
         self.jobs = max(1, jobs)
+        self._progress = progress
         self._executor: Executor | None = None
 
     def __enter__(self) -> _Workers:
@@ -768,22 +758,23 @@ class _Workers:
         if self._executor is not None:
             self._executor.shutdown(cancel_futures=True)
 
-    def should_fork(self, jobs: Sequence[tuple[str, ...]]) -> bool:
-        """Whether `jobs` are worth sending to the pool (cheaper once it is running)."""
-        if self.jobs == 1 or len(jobs) < 2:
-            return False
-        threshold = PARALLEL_THRESHOLD_BYTES if self._executor is None else _MIN_CHUNK_BYTES
-        return _weight(jobs) >= threshold
-
-    def map(
+    def run(
         self,
         function: Callable[..., list[_Result]],
         jobs: list[_Job],
         extra: tuple[object, ...],
-        name: str,
-        progress: ProgressCallback | None,
+        stage: str,
     ) -> list[_Result]:
-        """Run `function(chunk, *extra)` on chunks of `jobs` in the pool; results in any order."""
+        """`function(chunk, *extra)` over `jobs`: in the pool when they are worth it, else here.
+
+        Results come in any order.
+        """
+        if not jobs:
+            return []
+        if not self._should_fork(jobs):
+            results = function(jobs, *extra)
+            self._report(stage, len(jobs), len(jobs))
+            return results
         from concurrent.futures import as_completed
 
         executor = self._start()
@@ -791,14 +782,24 @@ class _Workers:
             executor.submit(function, chunk, *extra): len(chunk)
             for chunk in _chunks(jobs, self.jobs * _CHUNKS_PER_JOB)
         }
-        results: list[_Result] = []
+        results = []
         done = 0
         for future in as_completed(futures):
             results.extend(future.result())
             done += futures[future]
-            if progress is not None:
-                progress(name, done, len(jobs))
+            self._report(stage, done, len(jobs))
         return results
+
+    def _should_fork(self, jobs: list[_Job]) -> bool:
+        """Whether `jobs` are worth sending to the pool (cheaper once it is running)."""
+        if self.jobs == 1 or len(jobs) < 2:
+            return False
+        threshold = PARALLEL_THRESHOLD_BYTES if self._executor is None else _MIN_CHUNK_BYTES
+        return _weight(jobs) >= threshold
+
+    def _report(self, stage: str, done: int, total: int) -> None:
+        if self._progress is not None:
+            self._progress(stage, done, total)
 
     def _start(self) -> Executor:
         if self._executor is None:
@@ -812,8 +813,8 @@ class _Workers:
         return self._executor
 
 
-def _weight(jobs: Sequence[tuple[str, ...]]) -> int:
-    return sum(len(job[1]) for job in jobs)
+def _weight(jobs: Sequence[_Job]) -> int:
+    return sum(job.size for job in jobs)
 
 
 def _chunks(jobs: list[_Job], count: int) -> Iterator[list[_Job]]:
@@ -823,7 +824,7 @@ def _chunks(jobs: list[_Job], count: int) -> Iterator[list[_Job]]:
     size = 0
     for job in jobs:
         chunk.append(job)
-        size += len(job[1])
+        size += job.size
         if size >= target:
             yield chunk
             chunk, size = [], 0
