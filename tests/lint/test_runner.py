@@ -283,7 +283,7 @@ def summarising_everything(root: Path) -> list[tuple[str, int, str]]:
     """The reference: every file summarised into one index, every file checked with it."""
     settings = default_settings(str(root))
     files = discover(["."], settings).files
-    package_dirs: dict[str, bool] = {}
+    package_dirs: dict[str, object] = {}
     texts = {path: Path(path).read_text() for path in files}
     modules: dict[str, ModuleSummary] = {}
     for path in files:

@@ -177,7 +177,7 @@ def _scan(
     Files the cache knows by their stamp are not read; the others are read in the workers.
     A file that cannot be read or decoded adds its finding to `found`.
     """
-    package_dirs: dict[str, bool] = {}
+    package_dirs: dict[str, object] = {}
     named: dict[str, tuple[tuple[str, ...], bool]] = {}
     known: dict[str, ScanEntry] = {}
     jobs: list[_Job] = []
@@ -577,7 +577,13 @@ class _ModuleResolver:
     def __init__(self, index: ProjectIndex) -> None:
         self._index = index
         self._last_components = {name.rpartition(".")[2] for name in index.modules}
+        #: Package path -> the indexed modules below it (any run of components, as `_Matcher`).
+        self._below: dict[str, list[str]] = {}
+        for module in sorted(index.modules):
+            for package in _packages_of(module):
+                self._below.setdefault(package, []).append(module)
         self._digests: dict[str, str | None] = {}
+        self._module_digests: dict[str, str] = {}
 
     def digest(self, name: str) -> str | None:
         """A digest of the summary `name` resolves to, or None if it names no indexed module.
@@ -588,17 +594,22 @@ class _ModuleResolver:
             return self._digests[name]
         digest = None
         if name.endswith(_BELOW):
-            prefix = "." + name.removesuffix(_BELOW) + "."
-            below = sorted(m for m in self._index.modules if ("." + m).find(prefix) >= 0)
+            below = self._below.get(name.removesuffix(_BELOW))
             if below:
-                digest = _digest("\n".join(repr(self._index.modules[m]) for m in below))
+                digest = _digest("\n".join(self._module_digest(m) for m in below))
         # The index matches a name only against modules with the same last component.
         elif name.rpartition(".")[2] in self._last_components:
             found = self._index.find_module(name)
             if found is not None:
-                digest = _digest(repr(self._index.modules[found]))
+                digest = self._module_digest(found)
         self._digests[name] = digest
         return digest
+
+    def _module_digest(self, module: str) -> str:
+        known = self._module_digests.get(module)
+        if known is None:
+            known = self._module_digests[module] = _digest(repr(self._index.modules[module]))
+        return known
 
 
 def _result_key(file: _File, imports: tuple[str, ...], resolver: _ModuleResolver) -> str:
@@ -634,7 +645,7 @@ def check_file(
 # --- module names and imports -----------------------------------------------------------------
 
 
-def module_names(path: str, root: str, package_dirs: dict[str, bool]) -> tuple[str, ...]:
+def module_names(path: str, root: str, package_dirs: dict[str, object]) -> tuple[str, ...]:
     """The dotted names a file may be imported as; the first is the one it is analysed under.
 
     In a regular package (`__init__.py` files) the name follows the packages:
@@ -643,35 +654,51 @@ def module_names(path: str, root: str, package_dirs: dict[str, bool]) -> tuple[s
     leading `src/`: `services/orders.py` is `services.orders`. Both names are
     returned when they differ, so imports written either way are understood.
     A package's `__init__.py` is named after its package.
+
+    `package_dirs` memoises what is learned per directory across the calls of one run.
     """
-    absolute = os.path.abspath(path)
-    directory, file_name = os.path.split(absolute)
+    directory, file_name = os.path.split(os.path.abspath(path))
     stem = os.path.splitext(file_name)[0]
-    in_package = _is_package(directory, package_dirs)
-    parts = [] if stem == "__init__" else [stem]
-    while _is_package(directory, package_dirs):
-        directory, package = os.path.split(directory)
-        parts.insert(0, package)
-    by_package = ".".join(parts) or stem
+    packages, from_root = _directory_names(directory, root, package_dirs)
+    leaf = [] if stem == "__init__" else [stem]
+    by_package = ".".join([*packages, *leaf]) or stem
     names = [by_package]
-    relative = relative_to_root(absolute, root)
-    if not os.path.isabs(relative):
-        components = os.path.splitext(relative)[0].split("/")
+    if from_root is not None:
+        components = [*from_root, stem]
         if components[0] == "src" and len(components) > 1:
             components = components[1:]
         if components[-1] == "__init__" and len(components) > 1:
             components = components[:-1]
         by_path = ".".join(components)
         if by_path != by_package:
-            names.insert(len(names) if in_package else 0, by_path)
+            names.insert(len(names) if packages else 0, by_path)
     return tuple(names)
 
 
-def _is_package(directory: str, package_dirs: dict[str, bool]) -> bool:
-    known = package_dirs.get(directory)
+def _directory_names(
+    directory: str, root: str, memo: dict[str, object]
+) -> tuple[tuple[str, ...], tuple[str, ...] | None]:
+    """(the packages `directory` is in, outermost first; its path components from the root,
+    None outside the root), memoised per directory."""
+    key = "names:" + directory
+    known = memo.get(key)
     if known is None:
-        known = package_dirs[directory] = os.path.isfile(os.path.join(directory, "__init__.py"))
-    return known
+        packages: list[str] = []
+        current = directory
+        while _is_package(current, memo):
+            current, package = os.path.split(current)
+            packages.insert(0, package)
+        relative = relative_to_root(os.path.join(directory, "x"), root)
+        from_root = None if os.path.isabs(relative) else tuple(relative.split("/")[:-1])
+        known = memo[key] = (tuple(packages), from_root)
+    return known  # type: ignore[return-value]
+
+
+def _is_package(directory: str, memo: dict[str, object]) -> bool:
+    known = memo.get(directory)
+    if known is None:
+        known = memo[directory] = os.path.isfile(os.path.join(directory, "__init__.py"))
+    return bool(known)
 
 
 _IMPORT = re.compile(
