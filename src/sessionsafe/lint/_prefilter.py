@@ -28,9 +28,11 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from sessionsafe.lint.analysis.project import ProjectIndex
-from sessionsafe.lint.config import Settings
+if TYPE_CHECKING:
+    from sessionsafe.lint.analysis.project import ProjectIndex
+    from sessionsafe.lint.config import Settings
 
 BASE_MARKERS: tuple[str, ...] = (
     "ession",

@@ -33,10 +33,13 @@ import pickle
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sessionsafe import __version__
-from sessionsafe.lint.analysis.project import ModuleSummary
-from sessionsafe.lint.diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from sessionsafe.lint.analysis.project import ModuleSummary
+    from sessionsafe.lint.diagnostics import Diagnostic
 
 CACHE_DIRECTORY = ".sessionsafe_cache"
 #: Bumped whenever the records change shape, so older files are simply not read.

@@ -43,11 +43,10 @@ from sessionsafe.lint._prefilter import (
     may_contain_session_code,
     mentions_any_name,
 )
-from sessionsafe.lint.analysis.project import ModuleSummary, ProjectIndex, summarize_module
+from sessionsafe.lint.analysis.project import ModuleSummary, ProjectIndex
 from sessionsafe.lint.cache import Cache, MentionEntry, ScanEntry, SummaryEntry, stamp_of
 from sessionsafe.lint.config import Settings, relative_to_root
 from sessionsafe.lint.diagnostics import Diagnostic
-from sessionsafe.lint.engine import check_source
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -371,6 +370,8 @@ def _summarize(tree: ast.Module, module: str, settings: Settings) -> ModuleSumma
     `module` is qualified as `_qualified` makes it; the analysis reads the
     `.__init__` ending as "this is a package".
     """
+    from sessionsafe.lint.analysis.project import summarize_module
+
     try:
         return summarize_module(tree, module, settings)
     except Exception:  # the check of the same file reports the failure as SES900
@@ -633,6 +634,8 @@ def check_file(
     tree: ast.Module | Diagnostic | None = None,
 ) -> tuple[Diagnostic, ...]:
     """One file's findings; bad input and analyzer failures become SES90x findings."""
+    from sessionsafe.lint.engine import check_source  # the rules: only when a file is analysed
+
     parsed = tree if tree is not None else _parse(text, path)
     if isinstance(parsed, Diagnostic):
         return (parsed,)
