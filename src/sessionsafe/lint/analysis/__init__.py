@@ -188,8 +188,9 @@ class SemanticModel:
         module, is_package = module_name_for(path, settings.root)
         self.module = module
         self.imports = ImportTable(module, is_package)
-        self.structure = ModuleStructure(tree, import_sink=self.imports.add)
+        self.structure = ModuleStructure(tree)
         self.imports.add_all(self.structure.imports)
+        self.imports.add_all(self.structure.function_imports())
         self.sessions = SessionResolver(self.structure, self.imports, project, settings)
         self.ownership = Ownership(self.sessions, settings.lifecycle_decorators, source)
         self.ownership.in_tests = is_test_path(path)

@@ -498,8 +498,35 @@ def _lazy_and_cached_sessions(model: SemanticModel) -> list[ast.Call]:
     if not may_be_lazy:
         return found
     for function in _functions_in(model.tree.body):
-        found += _lazy_in_function(model, model.structure.info(function))
+        if _may_share_lazily(model, function):
+            found += _lazy_in_function(model, model.structure.info(function))
     return found
+
+
+def _may_share_lazily(model: SemanticModel, function: FunctionNode) -> bool:
+    """A cheap pre-check of `_lazy_in_function`, reading statements only: without a cache
+    decorator, a `global`/`nonlocal` or an assignment to a module-level object's attribute,
+    nothing the function creates can be shared (walking every function body cost most of
+    the rule)."""
+    if any(_decorator_last(d) in _CACHE_DECORATORS for d in function.decorator_list):
+        return True
+    for statement in _own_statements(function.body):
+        if isinstance(statement, ast.Global | ast.Nonlocal):
+            return True
+        if isinstance(statement, ast.Assign | ast.AnnAssign):
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            for target in targets:
+                if isinstance(target, ast.Attribute) and _on_module_object(model, target):
+                    return True
+    return False
+
+
+def _own_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """The statements `walk_function` sees: classes are entered, nested functions are not."""
+    for statement in scope_statements(body):
+        yield statement
+        if isinstance(statement, ast.ClassDef):
+            yield from _own_statements(statement.body)
 
 
 def _functions_in(body: list[ast.stmt]) -> Iterator[FunctionNode]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import bisect
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from sessionsafe.lint.analysis.names import dotted_name
@@ -269,16 +269,11 @@ def _decorator_name(decorator: ast.expr) -> str | None:
 class ModuleStructure:
     """Module-level bindings, functions and classes; per-function facts on demand."""
 
-    def __init__(
-        self,
-        tree: ast.Module,
-        import_sink: Callable[[ast.Import | ast.ImportFrom], None] | None = None,
-    ) -> None:
+    def __init__(self, tree: ast.Module) -> None:
         self.tree = tree
-        #: Told about imports found inside function bodies as they are walked.
-        self._import_sink = import_sink
         #: Module-level `name = value` assignments (last one wins for lookups).
         self.assignments: dict[str, list[ast.expr]] = {}
+        #: Module-level imports.
         self.imports: list[ast.Import | ast.ImportFrom] = []
         #: Module-level names bound by unpacking (`SessionLocal, engine = init_db(url)`).
         self.unpacked: set[str] = set()
@@ -339,12 +334,23 @@ class ModuleStructure:
 
     # -- queries -------------------------------------------------------------------------
 
+    def function_imports(self) -> list[ast.Import | ast.ImportFrom]:
+        """The imports inside function bodies, read from statements only (an import is
+        always one), so the model can know them all up front and no query depends on
+        which functions happened to be walked before it."""
+        return list(_imports_in_functions(self.tree.body, in_function=False))
+
     def info(self, function: FunctionNode) -> FunctionInfo:
         """The `FunctionInfo` of a function node (indexing it if it was never seen)."""
         found = self._infos.get(function)
         if found is None:
-            found = self._add_function(function, None, self.function_at(function))
-            self._resort()
+            parent = self.function_at(function)
+            # Finding the parent walks it, which indexes its nested functions (this one
+            # with the class it is a method of): keep that entry rather than a second one.
+            found = self._infos.get(function)
+            if found is None:
+                found = self._add_function(function, None, parent)
+                self._resort()
         return found
 
     def facts(self, function: FunctionNode | ast.Module) -> FunctionFacts:
@@ -352,9 +358,6 @@ class ModuleStructure:
         found = self._facts.get(function)
         if found is None:
             found = self._facts[function] = walk_function(function)
-            if self._import_sink is not None:
-                for statement in found.imports:
-                    self._import_sink(statement)
             if isinstance(function, ast.Module):
                 return found
             parent = self.info(function)
@@ -426,6 +429,19 @@ class ModuleStructure:
             if current is function.node:
                 return
             current = parents.get(current)
+
+
+def _imports_in_functions(
+    body: list[ast.stmt], in_function: bool
+) -> Iterator[ast.Import | ast.ImportFrom]:
+    """The import statements inside function bodies (classes inside functions included)."""
+    for statement in scope_statements(body):
+        if isinstance(statement, FunctionNode):
+            yield from _imports_in_functions(statement.body, in_function=True)
+        elif isinstance(statement, ast.ClassDef):
+            yield from _imports_in_functions(statement.body, in_function)
+        elif in_function and isinstance(statement, ast.Import | ast.ImportFrom):
+            yield statement
 
 
 def _inside_body(function: FunctionNode, node: ast.AST) -> bool:
