@@ -28,28 +28,52 @@ _BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers")
 
 def nested_blocks(statement: ast.stmt) -> Iterator[list[ast.stmt]]:
     """The statement lists directly inside `statement` (if/for/while/try/with/match bodies)."""
-    if isinstance(statement, FunctionNode | ast.ClassDef):
-        return
-    for name in _BLOCK_FIELDS:
+    for name in _block_fields(statement.__class__):
         block = getattr(statement, name, None)
         if not block:
             continue
-        if name == "handlers":
-            for handler in block:
-                yield handler.body
+        if name in _CLAUSE_FIELDS:
+            for clause in block:
+                yield clause.body
         else:
             yield block
-    if isinstance(statement, ast.Match):
-        for case in statement.cases:
-            yield case.body
 
 
 def scope_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
     """Every statement of a scope, in source order, without entering nested defs/classes."""
-    for statement in body:
+    # An explicit stack, not recursion: nested generators cost a frame per level per item.
+    pending = body[::-1]
+    pop = pending.pop
+    while pending:
+        statement = pop()
         yield statement
-        for block in nested_blocks(statement):
-            yield from scope_statements(block)
+        fields = _BLOCKS.get(statement.__class__)
+        if fields is None:
+            fields = _block_fields(statement.__class__)
+        if fields:
+            inner: list[ast.stmt] = []
+            for block in nested_blocks(statement):
+                inner += block
+            pending += reversed(inner)
+
+
+#: `try`'s handlers and `match`'s cases: clauses, each with a body of its own.
+_CLAUSE_FIELDS = frozenset({"handlers", "cases"})
+#: Statement type -> its block fields, in the order `nested_blocks` yields them.
+_BLOCKS: dict[type[ast.AST], tuple[str, ...]] = {}
+
+
+def _block_fields(statement_type: type[ast.AST]) -> tuple[str, ...]:
+    fields = _BLOCKS.get(statement_type)
+    if fields is None:
+        if issubclass(statement_type, FunctionNode | ast.ClassDef):
+            fields = ()
+        else:
+            fields = tuple(name for name in _BLOCK_FIELDS if name in statement_type._fields)
+            if issubclass(statement_type, ast.Match):
+                fields += ("cases",)
+        _BLOCKS[statement_type] = fields
+    return fields
 
 
 @dataclass(eq=False, slots=True)
@@ -97,42 +121,53 @@ def walk_function(function: FunctionNode | ast.Module) -> FunctionFacts:
     facts = FunctionFacts(function)
     parents = facts.parents
     stack: list[ast.AST] = []
+    push = stack.append
+    pop = stack.pop
+    base = ast.AST
+    # Exact types, not `isinstance`: this loop is the model's hottest path.
+    function_types = _FUNCTION_TYPES
+    recorded = _RECORDED_TYPES
+    leaves = _LEAF_TYPES
     for statement in function.body:
         parents[statement] = function
-        stack.append(statement)
+        push(statement)
     while stack:
-        node = stack.pop()
-        if isinstance(node, FunctionNode):
-            facts.nested.append(node)
+        node = pop()
+        node_type = node.__class__
+        if node_type in function_types:
+            nested: FunctionNode = node  # type: ignore[assignment]
+            facts.nested.append(nested)
             # Decorators and defaults run in this scope; the body does not.
             outer: list[ast.expr | None] = [
-                *node.decorator_list,
-                *node.args.defaults,
-                *node.args.kw_defaults,
+                *nested.decorator_list,
+                *nested.args.defaults,
+                *nested.args.kw_defaults,
             ]
             for default in outer:
                 if default is not None:
                     parents[default] = node
-                    stack.append(default)
+                    push(default)
             continue
-        if isinstance(node, _RECORDED):
+        if node_type in recorded:
             _record(facts, node)
-        # `ast.iter_child_nodes`, inlined: this loop is the model's hottest path.
+        # `ast.iter_child_nodes`, inlined; contexts and operators (`Load`, `Add`: a third of
+        # all nodes) hold nothing and no query asks for their parent, so they are skipped.
         for name in node._fields:
             value = getattr(node, name, None)
             if value.__class__ is list:
                 for child in value:
-                    if isinstance(child, ast.AST):
+                    if isinstance(child, base) and child.__class__ not in leaves:
                         parents[child] = node
-                        stack.append(child)
-            elif isinstance(value, ast.AST):
+                        push(child)
+            elif isinstance(value, base) and value.__class__ not in leaves:
                 parents[value] = node
-                stack.append(value)
+                push(value)
     facts.method_calls.reverse()
     facts.calls.reverse()
     return facts
 
 
+_FUNCTION_TYPES: frozenset[type[ast.AST]] = frozenset({ast.FunctionDef, ast.AsyncFunctionDef})
 #: Node types `_record` looks at.
 _RECORDED = (
     ast.Call,
@@ -146,6 +181,13 @@ _RECORDED = (
     ast.Return,
     ast.Yield,
     ast.YieldFrom,
+)
+_RECORDED_TYPES: frozenset[type[ast.AST]] = frozenset(_RECORDED)
+#: Field-less expression parts: contexts (`Load`, `Store`, `Del`) and operators.
+_LEAF_TYPES: frozenset[type[ast.AST]] = frozenset(
+    leaf
+    for kind in (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
+    for leaf in kind.__subclasses__()
 )
 
 
@@ -286,6 +328,8 @@ class ModuleStructure:
         self._spans: list[tuple[int, int, FunctionInfo]] = []
         self._infos: dict[ast.AST, FunctionInfo] = {}
         self._facts: dict[ast.AST, FunctionFacts] = {}
+        #: `function_at` answers: rules ask it about the same node many times.
+        self._function_at: dict[ast.AST, FunctionInfo | None] = {}
         self._index_scope(tree.body, owner_class=None)
         self._spans.sort(key=lambda span: span[0])
         self._starts = [span[0] for span in self._spans]
@@ -385,7 +429,18 @@ class ModuleStructure:
         self._starts = [span[0] for span in self._spans]
 
     def function_at(self, node: ast.AST) -> FunctionInfo | None:
-        """The innermost function whose body contains `node`, or `None` at module level."""
+        """The innermost function whose body contains `node`, or `None` at module level.
+
+        The answer does not depend on which functions were walked before (the search walks
+        down until no nested function holds the node), so it is kept per node.
+        """
+        try:
+            return self._function_at[node]
+        except KeyError:
+            found = self._function_at[node] = self._find_function_at(node)
+            return found
+
+    def _find_function_at(self, node: ast.AST) -> FunctionInfo | None:
         line = getattr(node, "lineno", None)
         if line is None:
             return None

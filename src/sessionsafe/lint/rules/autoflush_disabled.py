@@ -243,7 +243,8 @@ class AutoflushDisabled(Rule):
     )
 
     def visit_Call(self, node: ast.Call) -> None:
-        if not node.keywords:
+        # Only these keywords can be reported: ask the model about no other call.
+        if not any(keyword.arg in _REPORTED_KEYWORDS for keyword in node.keywords):
             return
         target = self._configured(node)
         if target is None:
@@ -301,6 +302,10 @@ class AutoflushDisabled(Rule):
                 text = dotted_name(target) or "autoflush"
                 if not transactions.restored_in_finally(self.model, node, text):
                     self.report(node, setting=f"{text} = False", target="the rest of its lifetime")
+
+
+#: The keywords `visit_Call` reports on.
+_REPORTED_KEYWORDS = frozenset({"autoflush", "session_options"})
 
 
 def _is_false(value: ast.expr) -> bool:
