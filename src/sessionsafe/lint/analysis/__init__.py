@@ -190,7 +190,10 @@ class SemanticModel:
         self.imports = ImportTable(module, is_package)
         self.structure = ModuleStructure(tree)
         self.imports.add_all(self.structure.imports)
-        self.imports.add_all(self.structure.function_imports())
+        # Every import statement spells `import`: when the module-level ones account for
+        # every occurrence, no function imports anything and their bodies need no reading.
+        if source.count("import") > len(self.structure.imports):
+            self.imports.add_all(self.structure.function_imports())
         self.sessions = SessionResolver(self.structure, self.imports, project, settings)
         self.ownership = Ownership(self.sessions, settings.lifecycle_decorators, source)
         self.ownership.in_tests = is_test_path(path)
