@@ -75,6 +75,8 @@ class _Block:
     #: For a class member, the class's indentation (see `_surely_whole`).
     outer: str | None
     kept: bool = False
+    #: The identifiers in the block, once read.
+    words: set[str] | None = None
     #: For a kept class that could be split: its members.
     members: list[_Block] | None = None
     #: The words of what a kept class keeps besides its members (header, attributes, ...).
@@ -88,11 +90,8 @@ class _Scope:
     blocks: list[_Block]
     #: Words of the statements of this scope that are always kept.
     plain_words: set[str]
-    #: Blocks not known to be kept yet (some may be, lazily removed).
-    unkept: list[_Block] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.unkept = list(self.blocks)
+    #: Name of a block of this scope -> the blocks not kept yet that mention it.
+    naming: dict[str, list[_Block]] = field(default_factory=dict)
 
 
 def reduce_source(text: str, markers: tuple[str, ...]) -> str | None:
@@ -101,7 +100,7 @@ def reduce_source(text: str, markers: tuple[str, ...]) -> str | None:
     A block is kept when its text holds one of `markers` (a substring, as the pre-filter
     matches) or a name the module binds to something holding a marker
     (`make = sessionmaker(...)`), when kept text mentions its name as a whole identifier,
-    or when it mentions a kept block of its own scope (a method calling `self._save()`
+    or when it mentions a kept function of its own scope (a method calling `self._save()`
     where `_save` commits). A dropped block's first line becomes `<indent>pass` and its
     other lines are emptied, so the result has the same lines, and kept lines are unchanged.
     """
@@ -279,6 +278,8 @@ def _surely_whole(text: str, block: _Block) -> bool:
 
 def _split_class(text: str, block: _Block) -> None:
     """Split a class into its members (recursively for nested classes), when it is sure how."""
+    if text.find("def", block.header, block.end) < 0:
+        return  # nothing to drop but nested classes without methods: not worth splitting
     body = _header_end(text, block.header, block.end)
     if body is None:
         return
@@ -380,8 +381,10 @@ def _has_marker(text: str, markers: tuple[str, ...]) -> bool:
 class _Decision:
     """The fixpoint of the keep rules over every scope of one module.
 
-    Linear-ish: each kept block's words are read once; a block not kept yet waits on its
-    name, and a kept block looks for its name only in its not-yet-kept siblings.
+    Linear: the words of each block are read once (a block kept for its marker is only
+    read once kept, and a class split into members never as a whole). A block not kept
+    yet waits on its own name, to be kept when kept text mentions it, and on the names of
+    its siblings it mentions, to be kept when one of those siblings is.
     """
 
     def __init__(self, text: str, markers: tuple[str, ...], own_names: frozenset[str]) -> None:
@@ -392,10 +395,9 @@ class _Decision:
         self.kept_words: set[str] = set()
         #: Name -> blocks not kept yet that define it, in any scope.
         self.waiting: dict[str, list[_Block]] = {}
-        #: Kept blocks whose consequences are not drawn yet.
+        #: Kept blocks whose consequences are not drawn yet, with their scope.
         self.pending: list[tuple[_Block, _Scope]] = []
         self.scope_of: dict[int, _Scope] = {}
-        self.scopes: list[_Scope] = []
 
     def dropped(self, module: _Scope) -> list[_Block]:
         """The blocks to drop, once nothing more is kept; a block the splitter is unsure
@@ -411,14 +413,18 @@ class _Decision:
                 self.keep(block, self.scope_of[id(block)])
 
     def add_scope(self, scope: _Scope) -> None:
-        self.scopes.append(scope)
         self.mention(scope.plain_words)
+        # Only functions: a class naming a kept class (its base, say) is not kept for it.
+        names = {block.name for block in scope.blocks if not block.is_class}
         for block in scope.blocks:
             self.scope_of[id(block)] = scope
             if block.name in self.kept_words or self._holds_marker(block):
                 self.keep(block, scope)
-            else:
-                self.waiting.setdefault(block.name, []).append(block)
+                continue
+            self.waiting.setdefault(block.name, []).append(block)
+            block.words = _words(self.text[block.start : block.end])
+            for name in block.words & names:
+                scope.naming.setdefault(name, []).append(block)
 
     def _holds_marker(self, block: _Block) -> bool:
         positions = self.marker_positions
@@ -446,23 +452,15 @@ class _Decision:
             block, scope = self.pending.pop()
             if block.is_class:
                 _split_class(self.text, block)
-            if block.members is None:
-                self.mention(_words(self.text[block.start : block.end]))
-            else:
+            if block.members is not None:
                 self.mention(block.shell_words)
                 self.add_scope(_Scope(block.members, set()))
-            self._keep_siblings_naming(block, scope)
-
-    def _keep_siblings_naming(self, block: _Block, scope: _Scope) -> None:
-        remaining = []
-        for sibling in scope.unkept:
-            if sibling.kept:
-                continue
-            if _mentions(self.text, block.name, sibling.start, sibling.end):
-                self.keep(sibling, scope)
             else:
-                remaining.append(sibling)
-        scope.unkept = remaining
+                if block.words is None:
+                    block.words = _words(self.text[block.start : block.end])
+                self.mention(block.words)
+            for sibling in scope.naming.pop(block.name, ()):
+                self.keep(sibling, scope)
 
 
 def _dropped_blocks(blocks: list[_Block]) -> list[_Block]:
@@ -479,6 +477,7 @@ def _blank_out(text: str, dropped: list[_Block]) -> str:
     """`text` with each dropped block replaced by `<indent>pass` and empty lines."""
     pieces: list[str] = []
     position = 0
+    crlf = "\r" in text
     for block in dropped:
         pieces.append(text[position : block.start])
         first_line_end = text.find("\n", block.start, block.end)
@@ -487,7 +486,10 @@ def _blank_out(text: str, dropped: list[_Block]) -> str:
         elif text[first_line_end - 1] == "\r":
             first_line_end -= 1
         pieces.append(block.indent + "pass")
-        pieces.append(_NOT_LINE_END.sub("", text[first_line_end : block.end]))
+        if crlf:
+            pieces.append(_NOT_LINE_END.sub("", text[first_line_end : block.end]))
+        else:
+            pieces.append("\n" * text.count("\n", first_line_end, block.end))
         position = block.end
     pieces.append(text[position:])
     return "".join(pieces)
