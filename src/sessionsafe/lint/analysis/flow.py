@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from typing import cast
 
 from sessionsafe.lint.analysis.names import ImportTable, dotted_name
-from sessionsafe.lint.analysis.structure import TRY_TYPES, FunctionNode
+from sessionsafe.lint.analysis.structure import TRY_TYPES, FunctionNode, nested_blocks
 
 #: `sqlalchemy.exc` / `sqlalchemy.orm.exc` classes a failed flush, commit or statement raises
 #: (or a base class of one). `NoResultFound`, `MultipleResultsFound`, `DetachedInstanceError`
@@ -128,10 +128,10 @@ def _may_leave_otherwise(statement: ast.stmt, ways: frozenset[str]) -> bool:
             or (isinstance(statement, ast.Break) and BREAK in ways)
             or (isinstance(statement, ast.Continue) and CONTINUE in ways)
         )
-    stack: list[tuple[ast.AST, bool]] = [(statement, False)]
+    stack: list[tuple[ast.stmt, bool]] = [(statement, False)]
     while stack:
         node, in_loop = stack.pop()
-        if isinstance(node, FunctionNode | ast.Lambda | ast.ClassDef):
+        if isinstance(node, FunctionNode | ast.ClassDef):
             continue
         if isinstance(node, ast.Return) and RETURN not in ways:
             return True
@@ -141,7 +141,9 @@ def _may_leave_otherwise(statement: ast.stmt, ways: frozenset[str]) -> bool:
         ):
             return True
         inner_loop = in_loop or (node is not statement and isinstance(node, LOOPS))
-        stack.extend((child, inner_loop) for child in ast.iter_child_nodes(node))
+        # `return`/`break`/`continue` are statements: expressions never hold one.
+        for block in nested_blocks(node):
+            stack.extend((child, inner_loop) for child in block)
     return False
 
 

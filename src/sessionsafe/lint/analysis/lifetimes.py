@@ -268,11 +268,7 @@ def _holder(facts: FunctionFacts, call: ast.Call) -> ast.AST | None:
 
 
 def _declared_global(facts: FunctionFacts) -> set[str]:
-    names: set[str] = set()
-    for node in facts.parents:
-        if isinstance(node, ast.Global | ast.Nonlocal):
-            names.update(node.names)
-    return names
+    return facts.declared_global
 
 
 def _escapes(facts: FunctionFacts, name: str) -> bool:

@@ -106,6 +106,8 @@ class FunctionFacts:
     nested: list[FunctionNode] = field(default_factory=list)
     #: Names returned or yielded (`return session`, `yield db`).
     returned_names: set[str] = field(default_factory=set)
+    #: Names declared `global` or `nonlocal`.
+    declared_global: set[str] = field(default_factory=set)
     is_generator: bool = False
 
     def receivers(self, method: str) -> set[str]:
@@ -123,11 +125,10 @@ def walk_function(function: FunctionNode | ast.Module) -> FunctionFacts:
     stack: list[ast.AST] = []
     push = stack.append
     pop = stack.pop
-    base = ast.AST
     # Exact types, not `isinstance`: this loop is the model's hottest path.
     function_types = _FUNCTION_TYPES
     recorded = _RECORDED_TYPES
-    leaves = _LEAF_TYPES
+    kept = _KEPT_TYPES
     for statement in function.body:
         parents[statement] = function
         push(statement)
@@ -151,15 +152,16 @@ def walk_function(function: FunctionNode | ast.Module) -> FunctionFacts:
         if node_type in recorded:
             _record(facts, node)
         # `ast.iter_child_nodes`, inlined; contexts and operators (`Load`, `Add`: a third of
-        # all nodes) hold nothing and no query asks for their parent, so they are skipped.
+        # all nodes) hold nothing and no query asks for their parent, so they are skipped
+        # (as are field values that are not nodes: the one set test drops both).
         for name in node._fields:
             value = getattr(node, name, None)
             if value.__class__ is list:
                 for child in value:
-                    if isinstance(child, base) and child.__class__ not in leaves:
+                    if child.__class__ in kept:
                         parents[child] = node
                         push(child)
-            elif isinstance(value, base) and value.__class__ not in leaves:
+            elif value.__class__ in kept:
                 parents[value] = node
                 push(value)
     facts.method_calls.reverse()
@@ -181,6 +183,8 @@ _RECORDED = (
     ast.Return,
     ast.Yield,
     ast.YieldFrom,
+    ast.Global,
+    ast.Nonlocal,
 )
 _RECORDED_TYPES: frozenset[type[ast.AST]] = frozenset(_RECORDED)
 #: Field-less expression parts: contexts (`Load`, `Store`, `Del`) and operators.
@@ -188,6 +192,15 @@ _LEAF_TYPES: frozenset[type[ast.AST]] = frozenset(
     leaf
     for kind in (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
     for leaf in kind.__subclasses__()
+)
+#: The node types `walk_function` records a parent for and descends into.
+_KEPT_TYPES: frozenset[type[ast.AST]] = (
+    frozenset(
+        node_type
+        for node_type in vars(ast).values()
+        if isinstance(node_type, type) and issubclass(node_type, ast.AST)
+    )
+    - _LEAF_TYPES
 )
 
 
@@ -217,6 +230,8 @@ def _record(facts: FunctionFacts, node: ast.AST) -> None:
             _record_target(facts, node.optional_vars, node)  # type: ignore[arg-type]
     elif isinstance(node, ast.Import | ast.ImportFrom):
         facts.imports.append(node)
+    elif isinstance(node, ast.Global | ast.Nonlocal):
+        facts.declared_global.update(node.names)
     elif isinstance(node, ast.Return | ast.Yield | ast.YieldFrom):
         if isinstance(node, ast.Yield | ast.YieldFrom):
             facts.is_generator = True
