@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 
 from sessionsafe.lint import _regions
 from sessionsafe.lint._prefilter import BASE_MARKERS
-from sessionsafe.lint._regions import parse_relevant, reduce_source
+from sessionsafe.lint._regions import parse_relevant, reduce_source, without_class_bodies
 
 FUZZ_EXAMPLES = int(os.environ.get("SESSIONSAFE_FUZZ_EXAMPLES") or 150)
 
@@ -494,6 +494,69 @@ def test_a_mis_split_falls_back_to_the_full_text_and_is_counted() -> None:
     assert _regions.STATS.fallbacks == before + 1
 
 
+# --- the project pass: class bodies --------------------------------------------------------
+
+
+MODULE_WITH_CLASSES = textwrap.dedent(
+    """\
+    from sqlalchemy.orm import sessionmaker
+
+    SessionLocal = sessionmaker()
+
+
+    @dataclass
+    class Repository(
+        Base,
+    ):
+        \"\"\"Docstring.\"\"\"
+
+        def save(self, session):
+            session.commit()
+
+
+    def handle_error(session):
+        session.rollback()
+
+
+    class Empty: pass
+    """
+)
+
+
+def test_class_bodies_are_blanked_and_their_headers_kept() -> None:
+    """The project pass never reads a class body: it becomes `pass` and blank lines, the
+    decorators and the (multi-line) header stay, and functions and assignments are kept."""
+    reduced = without_class_bodies(MODULE_WITH_CLASSES)
+    assert reduced is not None
+    assert_same_lines_kept(MODULE_WITH_CLASSES, reduced)
+    kept = [line for line in reduced.splitlines() if line.strip()]
+    assert kept == [
+        "from sqlalchemy.orm import sessionmaker",
+        "SessionLocal = sessionmaker()",
+        "@dataclass",
+        "class Repository(",
+        "    Base,",
+        "):",
+        "    pass",
+        "def handle_error(session):",
+        "    session.rollback()",
+        "class Empty: pass",
+    ]
+    tree = ast.parse(reduced)
+    assert [type(node).__name__ for node in tree.body[2].body] == ["Pass"]
+
+
+def test_a_module_without_a_class_body_to_blank_gives_none() -> None:
+    assert without_class_bodies("def f():\n    return 1\n") is None
+    assert without_class_bodies("class A: pass\n") is None
+
+
+def test_a_class_whose_extent_is_unsure_is_kept_whole() -> None:
+    """A string at column 0 inside a method could end the class early: it is not blanked."""
+    source = 'class A:\n    def q(self):\n        return """\nselect 1\n"""\n\nx = 1\n'
+    assert without_class_bodies(source) is None
+
+
 # --- generated modules ---------------------------------------------------------------------
 
 
@@ -516,4 +579,7 @@ def test_generated_modules_keep_their_lines_and_parse_or_fall_back(source: str) 
         assert_same_lines_kept(source, reduced)
         tree = parse_relevant(source, "generated.py", markers)
         assert isinstance(tree, ast.Module)
+    bodies_blanked = without_class_bodies(source)
+    if bodies_blanked is not None:
+        assert_same_lines_kept(source, bodies_blanked)
     assert full is not None

@@ -134,6 +134,39 @@ def parse_relevant(text: str, path: str, markers: tuple[str, ...]) -> ast.Module
     return ast.parse(text, filename=path)
 
 
+def without_class_bodies(text: str) -> str | None:
+    """`text` with the body of every module-level class blanked out (its header kept), or
+    None if there is none to blank.
+
+    The project pass reads module-level statements and functions only (what other modules
+    can import), never a class body, so it need not parse one. A body becomes
+    `<indent>pass` and empty lines, so the lines that are kept keep their numbers.
+    """
+    if "class" not in text or "\f" in text or text.count("\r") != text.count("\r\n"):
+        return None
+    bodies: list[_Block] = []
+    for block in _split_scope(text, 0, len(text), "").blocks:
+        body = _class_body(text, block)
+        if body is not None:
+            bodies.append(body)
+    return _blank_out(text, bodies) if bodies else None
+
+
+def _class_body(text: str, block: _Block) -> _Block | None:
+    """The body of a class block as a block of its own, when it is sure where it lies."""
+    if not block.is_class or not _surely_whole(text, block):
+        return None
+    body = _header_end(text, block.header, block.end)
+    first = None if body is None else _FIRST_BODY_LINE.search(text, body - 1, block.end)
+    if first is None:
+        return None
+    indent = first.group(1)
+    if len(indent) <= len(block.indent) or not indent.startswith(block.indent):
+        return None
+    start = first.start() + 1
+    return _Block(start, block.end, start, block.name, indent, False, False, block.indent)
+
+
 # --- splitting ---------------------------------------------------------------------------------
 
 
