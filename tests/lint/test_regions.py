@@ -15,9 +15,10 @@ import hypothesmith
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from sessionsafe.lint import _regions
+from sessionsafe.lint import runner
 from sessionsafe.lint._prefilter import BASE_MARKERS
-from sessionsafe.lint._regions import parse_relevant, reduce_source, without_class_bodies
+from sessionsafe.lint._regions import reduce_source, without_class_bodies
+from sessionsafe.lint.diagnostics import Diagnostic
 
 FUZZ_EXAMPLES = int(os.environ.get("SESSIONSAFE_FUZZ_EXAMPLES") or 150)
 
@@ -456,42 +457,57 @@ def test_module_level_statements_are_always_kept() -> None:
     assert reduce(source) is None
 
 
-# --- parse_relevant ------------------------------------------------------------------------
+# --- the runner's parse for the check pass --------------------------------------------------
+
+#: Marker-free functions, so that markers are sparse enough for the runner to reduce a file.
+PADDING = "".join(f"def pad{n}(x):\n    return x + {n}\n\n\n" for n in range(100))
 
 
-def test_parse_relevant_parses_the_reduced_text() -> None:
+def test_the_check_pass_parses_the_reduced_text() -> None:
+    text = PADDING + "def work(session):\n    session.commit()\n"
+    tree = runner._parse_for_check(text, "x.py", BASE_MARKERS)
+    assert isinstance(tree, ast.Module)
+    assert all(isinstance(node, ast.Pass) for node in tree.body[:-1])
+    assert isinstance(tree.body[-1], ast.FunctionDef)
+    assert tree.body[-1].lineno == PADDING.count("\n") + 1
+
+
+def test_a_file_dense_with_markers_is_parsed_whole() -> None:
+    """Reducing costs more than it saves when nearly every block would be kept."""
     text = "def helper():\n    return 1\n\ndef work(session):\n    session.commit()\n"
-    tree = parse_relevant(text, "x.py", BASE_MARKERS)
-    assert isinstance(tree.body[0], ast.Pass)
-    assert isinstance(tree.body[1], ast.FunctionDef)
-    assert tree.body[1].lineno == 4
+    tree = runner._parse_for_check(text, "x.py", BASE_MARKERS)
+    assert isinstance(tree, ast.Module)
+    assert isinstance(tree.body[0], ast.FunctionDef)
 
 
-def test_a_real_syntax_error_is_reported_from_the_full_text() -> None:
-    text = "def helper():\n    return (\n\ndef work(session):\n    session.commit()\n"
+def test_a_real_syntax_error_in_kept_code_is_reported_from_the_full_text() -> None:
+    text = PADDING + "def work(session):\n    session.commit(\n\nx = 1\n"
     with pytest.raises(SyntaxError) as raised:
         ast.parse(text, filename="x.py")
-    with pytest.raises(SyntaxError) as reduced:
-        parse_relevant(text, "x.py", BASE_MARKERS)
-    assert (reduced.value.lineno, reduced.value.offset, reduced.value.msg) == (
+    finding = runner._parse_for_check(text, "x.py", BASE_MARKERS)
+    assert isinstance(finding, Diagnostic)
+    assert (finding.code, finding.line, finding.message) == (
+        "SES901",
         raised.value.lineno,
-        raised.value.offset,
-        raised.value.msg,
+        f"syntax error: {raised.value.msg}",
     )
 
 
-def test_a_mis_split_falls_back_to_the_full_text_and_is_counted() -> None:
+def test_a_mis_split_falls_back_to_the_full_text() -> None:
     # The bracket continuation at column 0 cuts `helper` short; its unbalanced first part
     # is kept, but a balanced-looking split (a bracket in a string) is dropped, does not
     # parse, and the full text is parsed instead.
-    text = (
+    text = PADDING + (
         'def helper():\n    x = ")" + foo(\n1)\n    return x\n\n'
         "def work(session):\n    session.commit()\n"
     )
-    before = _regions.STATS.fallbacks
-    tree = parse_relevant(text, "x.py", BASE_MARKERS)
+    reduced = reduce_source(text, BASE_MARKERS)
+    assert reduced is not None
+    with pytest.raises(SyntaxError):
+        ast.parse(reduced)
+    tree = runner._parse_for_check(text, "x.py", BASE_MARKERS)
+    assert isinstance(tree, ast.Module)
     assert ast.dump(tree) == ast.dump(ast.parse(text))
-    assert _regions.STATS.fallbacks == before + 1
 
 
 # --- the project pass: class bodies --------------------------------------------------------
@@ -577,7 +593,7 @@ def test_generated_modules_keep_their_lines_and_parse_or_fall_back(source: str) 
         if reduced is None:
             continue
         assert_same_lines_kept(source, reduced)
-        tree = parse_relevant(source, "generated.py", markers)
+        tree = runner._parse_for_check(source, "generated.py", markers)
         assert isinstance(tree, ast.Module)
     bodies_blanked = without_class_bodies(source)
     if bodies_blanked is not None:

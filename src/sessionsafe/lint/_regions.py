@@ -11,12 +11,11 @@ Blocks are found textually, by indentation, without tokenizing (the point is to 
 small fraction of `ast.parse`). Where the text could fool the splitter (a triple-quoted
 string or bracket continuation whose lines start at a lower indentation, a backslash
 continuation) the block concerned is kept whole; any mis-split left over can only yield
-a text that fails to parse, and `parse_relevant` then parses the full text.
+a text that fails to parse, and the runner then parses the full text.
 """
 
 from __future__ import annotations
 
-import ast
 import bisect
 import functools
 import itertools
@@ -42,20 +41,6 @@ _IMPORT_ALIAS = re.compile(r"(?<![\w.])([\w.]+)[ \t]+as[ \t]+(\w+)")
 _FIRST_BODY_LINE = re.compile(r"\n([ \t]+)(?=[^\s#])")
 _NOT_LINE_END = re.compile(r"[^\r\n]+")
 _BRACKETS = (("(", ")"), ("[", "]"), ("{", "}"))
-
-
-@dataclass
-class ReductionStats:
-    """Counters for measuring the reduction in one process (`--jobs 1`)."""
-
-    files: int = 0
-    reduced: int = 0
-    fallbacks: int = 0
-    bytes_in: int = 0
-    bytes_kept: int = 0
-
-
-STATS = ReductionStats()
 
 
 @dataclass(eq=False)
@@ -113,25 +98,6 @@ def reduce_source(text: str, markers: tuple[str, ...]) -> str | None:
     if not dropped:
         return None
     return _blank_out(text, sorted(dropped, key=lambda block: block.start))
-
-
-def parse_relevant(text: str, path: str, markers: tuple[str, ...]) -> ast.Module:
-    """The tree of `text` reduced by `reduce_source`; the full text's tree when the reduced
-    text does not parse (a mis-split), so a real syntax error is raised from the full text."""
-    STATS.files += 1
-    STATS.bytes_in += len(text)
-    reduced = reduce_source(text, markers)
-    if reduced is not None:
-        try:
-            tree = ast.parse(reduced, filename=path)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            STATS.fallbacks += 1
-        else:
-            STATS.reduced += 1
-            STATS.bytes_kept += len(reduced)
-            return tree
-    STATS.bytes_kept += len(text)
-    return ast.parse(text, filename=path)
 
 
 def without_class_bodies(text: str) -> str | None:

@@ -43,7 +43,7 @@ from sessionsafe.lint._prefilter import (
     may_contain_session_code,
     mentions_any_name,
 )
-from sessionsafe.lint._regions import without_class_bodies
+from sessionsafe.lint._regions import reduce_source, without_class_bodies
 from sessionsafe.lint.analysis.project import ModuleSummary, ProjectIndex
 from sessionsafe.lint.cache import Cache, MentionEntry, ScanEntry, SummaryEntry, stamp_of
 from sessionsafe.lint.config import Settings, relative_to_root
@@ -573,15 +573,43 @@ def _check_chunk(
     jobs: list[_Job], settings: Settings, index: ProjectIndex
 ) -> list[tuple[str, tuple[Diagnostic, ...]]]:
     results: list[tuple[str, tuple[Diagnostic, ...]]] = []
+    markers = markers_for(settings, index)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # SyntaxWarning for odd escapes is not ours to report
         for job in jobs:
             read = _read_text(job.path)
             if isinstance(read, Diagnostic):
                 results.append((job.path, (read,)))
-            else:
-                results.append((job.path, check_file(read[0], job.path, settings, index)))
+                continue
+            text = read[0]
+            tree = _parse_for_check(text, job.path, markers)
+            results.append((job.path, check_file(text, job.path, settings, index, tree)))
     return results
+
+
+#: Above this many pre-filter markers per 1,000 characters, nearly every block of a file
+#: would be kept, and reducing it costs more than the parse it saves (measured on the
+#: workload: 20% less CPU for the check pass at 2, less below or above).
+_DENSE_MARKERS_PER_KILO = 2.0
+
+
+def _parse_for_check(text: str, path: str, markers: tuple[str, ...]) -> ast.Module | Diagnostic:
+    """The tree the rules need: functions and classes that cannot involve a session are
+    blanked out before parsing (`_regions.reduce_source`), unless markers are so dense
+    that little would go. The full text is parsed when the reduced one does not parse.
+
+    A syntax error inside a blanked-out block is not seen: like a file the pre-filter
+    skips, code that cannot involve a session is not parsed.
+    """
+    hits = sum(text.count(marker) for marker in BASE_MARKERS)
+    if hits * 1000 > _DENSE_MARKERS_PER_KILO * len(text):
+        return _parse(text, path)
+    reduced = reduce_source(text, markers)
+    if reduced is not None:
+        tree = _parse(reduced, path)
+        if isinstance(tree, ast.Module):
+            return tree
+    return _parse(text, path)
 
 
 class _ModuleResolver:
