@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from sessionsafe.lint._rule_codes import DEFAULT_ENABLED, RULE_CODES
 from sessionsafe.lint.config import Settings
 from sessionsafe.lint.engine import check_source
 from sessionsafe.lint.rule import Rule
@@ -52,6 +53,12 @@ def test_example_yields_exactly_its_markers(
     assert found == _marked(source)
     own = {code for _, code in _marked(source)} & {rule.code}
     assert bool(own) == (kind == "bad")
+
+
+def test_the_light_code_table_matches_the_registry() -> None:
+    """`_rule_codes` lets configuration resolve codes without importing the rules."""
+    assert tuple(rule.code for rule in ALL_RULES) == RULE_CODES
+    assert {rule.code for rule in ALL_RULES if rule.default_enabled} == DEFAULT_ENABLED
 
 
 def test_codes_are_unique_and_the_registry_is_ordered_by_code() -> None:

@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sessionsafe.lint.analysis.project import ProjectIndex
+    from sessionsafe.lint._index import ProjectIndex
     from sessionsafe.lint.config import Settings
 
 BASE_MARKERS: tuple[str, ...] = (

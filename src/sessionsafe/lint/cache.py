@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 from sessionsafe import __version__
 
 if TYPE_CHECKING:
-    from sessionsafe.lint.analysis.project import ModuleSummary
+    from sessionsafe.lint._index import ModuleSummary
     from sessionsafe.lint.diagnostics import Diagnostic
 
 CACHE_DIRECTORY = ".sessionsafe_cache"

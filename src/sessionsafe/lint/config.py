@@ -19,12 +19,9 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sessionsafe.lint._globs import glob_matches
-
-if TYPE_CHECKING:
-    from sessionsafe.lint.rule import Rule
+from sessionsafe.lint._rule_codes import DEFAULT_ENABLED, RULE_CODES
 
 
 class ConfigError(Exception):
@@ -274,15 +271,7 @@ def known_codes() -> tuple[str, ...]:
 
 
 def _rule_codes() -> tuple[str, ...]:
-    return tuple(rule.code for rule in _all_rules())
-
-
-def _all_rules() -> tuple[type[Rule], ...]:
-    # Imported here so that reading a configuration does not load every rule module
-    # until a selector must be checked against them.
-    from sessionsafe.lint.rules import ALL_RULES
-
-    return ALL_RULES
+    return RULE_CODES
 
 
 def validate_selector(selector: str, where: str) -> None:
@@ -346,7 +335,7 @@ def resolve_settings(options: FileOptions, overrides: CommandLineOptions, *, roo
 def _resolve_selection(
     select: tuple[str, ...] | None, ignore: tuple[str, ...], extend_select: tuple[str, ...]
 ) -> set[str]:
-    defaults = {rule.code for rule in _all_rules() if rule.default_enabled}
+    defaults = set(DEFAULT_ENABLED)
     defaults.update(FILE_ERROR_CODES)
     enabled: set[str] = set()
     for code in known_codes():

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from sessionsafe.lint import _file_errors
 from sessionsafe.lint._discovery import discover
+from sessionsafe.lint._index import ModuleSummary, ProjectIndex
 from sessionsafe.lint._prefilter import (
     BASE_MARKERS,
     covered_by_markers,
@@ -44,7 +45,6 @@ from sessionsafe.lint._prefilter import (
     mentions_any_name,
 )
 from sessionsafe.lint._regions import reduce_source, without_class_bodies
-from sessionsafe.lint.analysis.project import ModuleSummary, ProjectIndex
 from sessionsafe.lint.cache import Cache, MentionEntry, ScanEntry, SummaryEntry, stamp_of
 from sessionsafe.lint.config import Settings, relative_to_root
 from sessionsafe.lint.diagnostics import Diagnostic

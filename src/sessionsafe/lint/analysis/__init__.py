@@ -856,12 +856,15 @@ class SemanticModel:
     def apply_noqa(self, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
         """Drop the findings silenced by a `# noqa` comment on their anchor line."""
         found = list(diagnostics)
-        if not found:
-            return found
+        if not any(self._may_hold_noqa(d.line) for d in found):
+            return found  # tokenizing the file to find its comments is for the rare case
         if self._noqa is None:
             self._noqa = parse_noqa(self.source)
         noqa = self._noqa
         return [d for d in found if not is_silenced(noqa, d.line, d.code)]
+
+    def _may_hold_noqa(self, line: int) -> bool:
+        return 0 < line <= len(self._lines) and "noqa" in self._lines[line - 1].lower()
 
     def _char_column(self, line: int, byte_offset: int) -> int:
         """Convert `ast`'s UTF-8 byte offset on `line` to a 1-based character column."""

@@ -1,4 +1,5 @@
-"""The registry: every rule, ordered by code. Adding a rule = one file + one line here."""
+"""The registry: every rule, ordered by code. Adding a rule = one file + one line here,
+and its code in `lint/_rule_codes.py` (a test checks that both agree)."""
 
 from __future__ import annotations
 
