@@ -180,7 +180,7 @@ class Cache:
     def _record(self, path: str) -> _Record | None:
         if self._directory is None:
             return None
-        return self._shard(_shard_of(path)).get(path)
+        return self._shard(self._directory, _shard_of(path)).get(path)
 
     def _update(self, path: str) -> _Record:
         """The record of `path`, marked as changed (a throwaway one when disabled)."""
@@ -188,22 +188,13 @@ class Cache:
             return _Record()
         shard = _shard_of(path)
         self._dirty.add(shard)
-        return self._shard(shard).setdefault(path, _Record())
+        return self._shard(self._directory, shard).setdefault(path, _Record())
 
-    def _shard(self, number: int) -> dict[str, _Record]:
+    def _shard(self, directory: Path, number: int) -> dict[str, _Record]:
         records = self._shards.get(number)
         if records is None:
-            records = self._shards[number] = self._read(number)
+            records = self._shards[number] = _read_shard(directory / f"{number:02d}.pickle")
         return records
-
-    def _read(self, number: int) -> dict[str, _Record]:
-        assert self._directory is not None
-        try:
-            with open(self._directory / f"{number:02d}.pickle", "rb") as handle:
-                records = pickle.load(handle)
-        except Exception:  # a missing, truncated, foreign or outdated file: start afresh
-            return {}
-        return records if isinstance(records, dict) else {}
 
     def save(self) -> None:
         """Write the shards that changed; a failure leaves the old files in place."""
@@ -217,6 +208,15 @@ class Cache:
         for number in sorted(self._dirty):
             _write_atomically(self._directory / f"{number:02d}.pickle", self._shards[number])
         self._dirty.clear()
+
+
+def _read_shard(file: Path) -> dict[str, _Record]:
+    try:
+        with open(file, "rb") as handle:
+            records = pickle.load(handle)
+    except Exception:  # a missing, truncated, foreign or outdated file: start afresh
+        return {}
+    return records if isinstance(records, dict) else {}
 
 
 def _shard_of(path: str) -> int:
