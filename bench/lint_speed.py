@@ -193,6 +193,8 @@ class Measurement:
     #: Lines of Python the command reads (for lines/second); None for fixed-cost runs.
     lines: int | None
     samples: list[float] = field(default_factory=list)
+    #: Run, untimed, before each timed run (an edit that the run must then see).
+    before: Callable[[], None] | None = None
 
     @property
     def median(self) -> float:
@@ -267,6 +269,8 @@ class Bench:
     def alternate(self, measurements: Sequence[Measurement], rounds: int) -> None:
         for round_number in range(rounds):
             for measurement in measurements:
+                if measurement.before is not None:
+                    measurement.before()
                 seconds = self.run(measurement.command).seconds
                 measurement.samples.append(seconds)
                 print(f"  {measurement.name}: {seconds:.2f} s", file=sys.stderr, flush=True)
@@ -426,11 +430,22 @@ def report_startup(bench: Bench, full: FileSet, rounds: int) -> None:
     uncached = Measurement(
         "check --no-cache one_file.py", bench.sessionsafe_check([one_file], "--no-cache"), None
     )
+    original = Path(one_file).read_bytes()
+    edits = iter(range(1, rounds + 1))
+    edited = Measurement(
+        "check one_file.py just edited",
+        bench.sessionsafe_check([one_file]),
+        None,
+        before=lambda: replace_file(Path(one_file), original + b"#%d\n" % next(edits)),
+    )
     bare = Measurement("python -c pass", [bench.python, "-c", "pass"], None)
     bench.run(check.command)  # compiles the bytecode once, as installing the package does
-    bench.alternate([check, uncached, bare], rounds)
+    try:
+        bench.alternate([check, edited, uncached, bare], rounds)
+    finally:
+        replace_file(Path(one_file), original)
     print(f"\nstart-up on {one_file} ({count_lines([one_file])} lines), {rounds} runs:")
-    for measurement in (check, uncached, bare):
+    for measurement in (check, edited, uncached, bare):
         low, high = min(measurement.samples) * 1000, max(measurement.samples) * 1000
         print(
             f"  {measurement.name:<32} median {measurement.median * 1000:5.0f} ms"
