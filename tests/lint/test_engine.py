@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import ast
 import textwrap
 
 import pytest
 
+from sessionsafe.lint.analysis import SemanticModel
+from sessionsafe.lint.analysis.project import ProjectIndex
 from sessionsafe.lint.config import Settings
-from sessionsafe.lint.engine import check_source
+from sessionsafe.lint.engine import _walk, check_source
+from sessionsafe.lint.rule import Reporter, Rule
 
 BOTH = Settings(enabled=frozenset({"SES001", "SES002"}))
 
@@ -114,3 +118,35 @@ def test_file_without_sessions_yields_nothing() -> None:
         """
     )
     assert check_source(source, "x.py", BOTH) == []
+
+
+class _EveryCall(Rule):
+    code = "SES998"
+    message = help = "unused"
+
+    def __init__(self, model: SemanticModel, reporter: Reporter) -> None:
+        super().__init__(model, reporter)
+        self.seen: list[str] = []
+
+    def visit_Call(self, node: ast.Call) -> None:
+        self.seen.append(ast.unparse(node.func))
+
+
+class _CommitsOnly(_EveryCall):
+    code = "SES999"
+    call_attributes = frozenset({"commit", "rollback"})
+
+
+def test_visit_call_sees_only_the_method_calls_a_rule_names() -> None:
+    """`call_attributes` narrows `visit_Call` to those methods; other rules see every call."""
+    source = "session.commit()\nsession.add(make())\nsession.rollback()\ncommit()\n"
+    tree = ast.parse(source)
+    model = SemanticModel.build(tree, source, "x.py", Settings(), ProjectIndex.empty())
+    every, commits = _EveryCall(model, _ignore), _CommitsOnly(model, _ignore)
+    _walk(tree, [every, commits], model)
+    assert every.seen == ["session.commit", "session.add", "make", "session.rollback", "commit"]
+    assert commits.seen == ["session.commit", "session.rollback"]
+
+
+def _ignore(*_: object) -> None:
+    pass

@@ -3,7 +3,10 @@
 A rule is one class in one file: its documentation (the class docstring),
 its `code`, `message` and `help`, its `bad` and `good` examples, and
 `visit_<NodeType>` methods that the engine calls during its single walk of
-the tree. Rules never resolve names or walk control flow themselves: they ask
+the tree. A rule whose `visit_Call` only looks at method calls `x.<name>(...)`
+names those methods in `call_attributes`, and the engine calls it for no other
+call (most calls are not session methods: this saves a Python call per rule).
+Rules never resolve names or walk control flow themselves: they ask
 `self.model` (the file's `SemanticModel`), and they call
 `self.model.may_involve_sessions(node)` before deeper questions about nodes
 that are common in ordinary code.
@@ -55,6 +58,9 @@ class Rule:
     good: ClassVar[tuple[str, ...]] = ()
     #: A runnable broken program, its fixed twin and the story `sessionsafe explain` tells.
     demo: ClassVar[Demo | None] = None
+    #: The method names `visit_Call` can report on: it is called only for calls
+    #: `x.<name>(...)` with `<name>` in this set. `None`: called for every call.
+    call_attributes: ClassVar[frozenset[str] | None] = None
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)

@@ -81,12 +81,18 @@ _OFF_THE_LOOP = frozenset(
 )
 #: Parents that await a coroutine or hand it to code that may await or schedule it.
 _HANDLED_BY_PARENT = (ast.Await, ast.Call, ast.keyword, ast.List, ast.Tuple, ast.Set, ast.Starred)
+#: Parents that handle the coroutine whatever the function and the names around it.
+_HANDLED_WHEREVER = (*_HANDLED_BY_PARENT, ast.withitem, ast.Lambda)
 
 
 def unawaited_session_call(model: SemanticModel, call: ast.Call) -> SessionRef | None:
     """The async session of `call` when it is a coroutine method left un-awaited."""
     func = call.func
     if not isinstance(func, ast.Attribute) or func.attr not in SCOPED_COROUTINE_METHODS:
+        return None
+    # Most such calls are awaited or passed on: answer that from the parent's type before
+    # resolving the receiver, the costly part.
+    if isinstance(model.parent(call), _HANDLED_WHEREVER):
         return None
     ref = async_session(model, func.value, call)
     if ref is None:
@@ -134,7 +140,7 @@ def _bound_by_async_with(model: SemanticModel, name: str, at: ast.AST) -> bool:
 def _awaited(model: SemanticModel, call: ast.Call) -> bool:
     """Whether the coroutine `call` returns is awaited, or handed to code that may await it."""
     parent = model.parent(call)
-    if isinstance(parent, (*_HANDLED_BY_PARENT, ast.withitem, ast.Lambda)):
+    if isinstance(parent, _HANDLED_WHEREVER):
         return True
     if isinstance(parent, ast.Return | ast.Yield):
         function = model.function_at(call)

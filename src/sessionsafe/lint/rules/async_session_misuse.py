@@ -252,6 +252,9 @@ class AsyncSessionMisuse(Rule):
         """,
     )
 
+    #: The engine calls `visit_Call` for these method calls only: no other can be reported.
+    call_attributes = awaits.SCOPED_COROUTINE_METHODS
+
     def visit_Call(self, node: ast.Call) -> None:
         session = awaits.unawaited_session_call(self.model, node)
         if session is None:

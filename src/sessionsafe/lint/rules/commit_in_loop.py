@@ -232,6 +232,9 @@ class CommitInLoop(Rule):
         """,
     )
 
+    #: The engine calls `visit_Call` for these method calls only: no other can be reported.
+    call_attributes = frozenset({"commit"})
+
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
         if not isinstance(func, ast.Attribute) or func.attr != "commit":

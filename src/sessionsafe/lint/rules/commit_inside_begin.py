@@ -280,6 +280,9 @@ class CommitInsideBegin(Rule):
         """,
     )
 
+    #: The engine calls `visit_Call` for these method calls only: no other can be reported.
+    call_attributes = _ENDING_METHODS
+
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
         if not isinstance(func, ast.Attribute) or func.attr not in _ENDING_METHODS:
