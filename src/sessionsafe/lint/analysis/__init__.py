@@ -205,6 +205,7 @@ class SemanticModel:
         self._helper_cache: dict[ast.AST, tuple[HelperSummary, ...]] = {}
         self._wrappers: dict[ast.AST, dict[str, SessionRef]] = {}
         self._uses_cache: dict[tuple[ast.AST, str], _Uses] = {}
+        self._session_of: dict[tuple[ast.AST, ast.AST | None], SessionRef | None] = {}
 
     @classmethod
     def build(
@@ -302,7 +303,15 @@ class SemanticModel:
     # -- sessions -------------------------------------------------------------------------
 
     def session_of(self, expr: ast.AST, at: ast.AST | None = None) -> SessionRef | None:
-        return self.sessions.session_of(expr, self.function_at(at or expr))
+        scope = self.function_at(at or expr)
+        # Several rules ask about the same receiver (a `commit()` is seen by four): kept
+        # per expression and scope, as the resolver's answer depends on nothing else.
+        key = (expr, None if scope is None else scope.node)
+        try:
+            return self._session_of[key]
+        except KeyError:
+            found = self._session_of[key] = self.sessions.session_of(expr, scope)
+            return found
 
     def session_receiver(self, call: ast.Call) -> SessionRef | None:
         """The session `x` of `x.method(...)`, `x.get_transaction().method()`, ..."""
