@@ -132,11 +132,13 @@ def _visit_all(
     A child is pushed only when its type is in `_pushed(visitors)`: a node that cannot
     hold anything a rule visits (`Load`, an operator, a `Name`, a `Constant`: half of all
     nodes) is left out unless some rule visits its type. The same set test also drops the
-    field values that are not nodes (strings, numbers, `None`).
+    field values that are not nodes (strings, numbers, `None`); fields that can only hold
+    such values are not even read (`_walked_fields`).
     """
     pop = stack.pop
     push = stack.append
     pushed = _pushed(visitors)
+    fields_of = _walked_fields(pushed)
     call, attribute = ast.Call, ast.Attribute
     while stack:
         node = pop()
@@ -149,7 +151,7 @@ def _visit_all(
                     found = method_calls.get(func.attr, found)
             for visit in found:
                 visit(node)
-        for name in node._fields:
+        for name in fields_of[node_type]:
             value = getattr(node, name, None)
             if value.__class__ is list:
                 for item in reversed(value):
@@ -182,4 +184,34 @@ def _pushed(visitors: dict[type[ast.AST], list[Visitor]]) -> frozenset[type[ast.
     found = _PUSHED.get(visited)
     if found is None:
         found = _PUSHED[visited] = (_NODE_TYPES - _BARREN) | visited
+    return found
+
+
+#: Fields that hold identifiers, numbers or flags, never a node (Python's grammar).
+_NAME_FIELDS = frozenset(
+    {"id", "attr", "arg", "name", "asname", "module", "level", "type_comment", "conversion"}
+    | {"is_async", "kind", "rest", "kwd_attrs", "tag"}
+)
+#: Fields holding only contexts or operators (`Load`, `Add`, `Eq`): node types without fields.
+_LEAF_FIELDS = frozenset({"ctx", "op", "ops"})
+_WALKED_FIELDS: dict[frozenset[type[ast.AST]], dict[type[ast.AST], tuple[str, ...]]] = {}
+
+
+def _walked_fields(pushed: frozenset[type[ast.AST]]) -> dict[type[ast.AST], tuple[str, ...]]:
+    """Node type -> the fields `_visit_all` reads: those that may hold a type in `pushed`.
+
+    Global's and Nonlocal's `names` are strings too; Import's are `alias` nodes, read
+    only when some rule visits `alias`.
+    """
+    found = _WALKED_FIELDS.get(pushed)
+    if found is None:
+        skipped = set(_NAME_FIELDS)
+        if not any(not node_type._fields for node_type in pushed):
+            skipped |= _LEAF_FIELDS
+        if ast.alias not in pushed:
+            skipped.add("names")
+        found = _WALKED_FIELDS[pushed] = {
+            node_type: tuple(name for name in node_type._fields if name not in skipped)
+            for node_type in _NODE_TYPES
+        }
     return found
