@@ -129,3 +129,18 @@ def test_where_a_sync_session_enters_a_coroutine(source: str, entry: str | None)
     else:
         assert found is not None
         assert ast.get_source_segment(model.source, found) == entry
+
+
+@pytest.mark.parametrize(("keyword", "unawaited"), [("async def", True), ("def", False)])
+def test_a_returned_coroutine_is_awaited_by_the_caller_of_a_plain_def(
+    keyword: str, unawaited: bool
+) -> None:
+    """`return session.commit()` hands the coroutine on from a `def`, not from an `async def`."""
+    source = (
+        "from sqlalchemy.ext.asyncio import AsyncSession\n\n\n"
+        f"{keyword} save(session: AsyncSession):\n    return session.commit()\n"
+    )
+    model = model_of(source)
+    call = node_at(model, "session.commit()", ast.Call)
+    assert isinstance(call, ast.Call)
+    assert (awaits.unawaited_session_call(model, call) is not None) is unawaited

@@ -90,9 +90,10 @@ def unawaited_session_call(model: SemanticModel, call: ast.Call) -> SessionRef |
     func = call.func
     if not isinstance(func, ast.Attribute) or func.attr not in SCOPED_COROUTINE_METHODS:
         return None
-    # Most such calls are awaited or passed on: answer that from the parent's type before
-    # resolving the receiver, the costly part.
-    if isinstance(model.parent(call), _HANDLED_WHEREVER):
+    # Most such calls are awaited, passed on or returned: answer that from the parent
+    # before resolving the receiver, the costly part.
+    parent = model.parent(call)
+    if isinstance(parent, _HANDLED_WHEREVER) or _returned_from_plain_def(model, call, parent):
         return None
     ref = async_session(model, func.value, call)
     if ref is None:
@@ -143,13 +144,20 @@ def _awaited(model: SemanticModel, call: ast.Call) -> bool:
     if isinstance(parent, _HANDLED_WHEREVER):
         return True
     if isinstance(parent, ast.Return | ast.Yield):
-        function = model.function_at(call)
-        return function is None or not isinstance(function.node, ast.AsyncFunctionDef)
+        return _returned_from_plain_def(model, call, parent)
     if isinstance(parent, ast.Assign | ast.AnnAssign | ast.NamedExpr):
         targets = parent.targets if isinstance(parent, ast.Assign) else [parent.target]
         names = {t.id for t in targets if isinstance(t, ast.Name)}
         return bool(names) and _name_awaited_later(model, call, names)
     return not isinstance(parent, _USED_AS_A_VALUE)
+
+
+def _returned_from_plain_def(model: SemanticModel, call: ast.Call, parent: ast.AST | None) -> bool:
+    """`return session.commit()` outside a coroutine: the caller gets the coroutine to await."""
+    if not isinstance(parent, ast.Return | ast.Yield):
+        return False
+    function = model.function_at(call)
+    return function is None or not isinstance(function.node, ast.AsyncFunctionDef)
 
 
 def _name_awaited_later(model: SemanticModel, call: ast.Call, names: set[str]) -> bool:
