@@ -576,6 +576,7 @@ def test_a_class_whose_extent_is_unsure_is_kept_whole() -> None:
 # --- generated modules ---------------------------------------------------------------------
 
 
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")  # odd escapes in generated code
 @settings(
     max_examples=FUZZ_EXAMPLES,
     deadline=None,
