@@ -33,6 +33,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from sessionsafe.lint import runner
+from sessionsafe.lint._prefilter import markers_for
 from sessionsafe.lint.analysis.project import ProjectIndex, summarize_module
 from sessionsafe.lint.config import Settings
 from sessionsafe.lint.diagnostics import Diagnostic
@@ -55,11 +57,16 @@ def fuzz_settings(examples: int) -> settings:
 
 
 def analyse(source: str, module: str = "generated") -> list[Diagnostic]:
-    """What the runner does with one file: summarise it, index it, check it with every rule."""
-    tree = ast.parse(source)
-    summary = summarize_module(tree, module, EVERY_RULE)
-    index = ProjectIndex(modules={module: summary})
-    return check_source(source, f"{module}.py", EVERY_RULE, index, tree)
+    """What the runner does with one file: summarise it (from the text with its class bodies
+    blanked out), index it, and check it with every rule (from the text with marker-free
+    functions and classes blanked out)."""
+    path = f"{module}.py"
+    summary_tree = runner._parse_for_summary(source, path)
+    assert isinstance(summary_tree, ast.Module)
+    index = ProjectIndex(modules={module: summarize_module(summary_tree, module, EVERY_RULE)})
+    tree = runner._parse_for_check(source, path, markers_for(EVERY_RULE, index))
+    assert isinstance(tree, ast.Module)
+    return check_source(source, path, EVERY_RULE, index, tree)
 
 
 def assert_well_formed(diagnostics: list[Diagnostic], source: str) -> None:
