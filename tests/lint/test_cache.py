@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from sessionsafe.lint.analysis.project import ModuleSummary, ProjectIndex
-from sessionsafe.lint.cache import CACHE_DIRECTORY, RACY_NANOSECONDS, ScanEntry
+from sessionsafe.lint.cache import CACHE_DIRECTORY, RACY_NANOSECONDS, Cache, ScanEntry
 from sessionsafe.lint.config import (
     CommandLineOptions,
     FileOptions,
@@ -245,3 +245,27 @@ def test_a_stamp_as_recent_as_the_scan_is_not_trusted(tmp_path: Path) -> None:
     report = run(tmp_path)
     assert report.read == 5
     assert names(report.analysed) == ["api.py"]
+
+
+def test_a_file_pulled_in_by_an_exported_name_keeps_its_scan(tmp_path: Path) -> None:
+    """Recording the imports of a file that names an exported factory keeps the rest of its
+    scan: a module that may summarise (it raises) stays summarisable on the next run."""
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "models.py").write_text(
+        "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n"
+    )
+    (package / "api.py").write_text("from app.models import db\n\ndb.session.add(1)\n")
+    (package / "helpers.py").write_text(
+        "from app.models import db as store\n\n\ndef fail(item):\n"
+        "    keep(store, item)\n    raise ValueError(item)\n"
+    )
+    first = run(tmp_path)
+    assert "helpers.py" in names(first.analysed)
+    settings = resolve_settings(FileOptions(), CommandLineOptions(), root=str(tmp_path))
+    scan = Cache.open(str(tmp_path), settings.fingerprint()).scan(str(package / "helpers.py"))
+    assert scan is not None
+    assert (scan.candidate, scan.summarisable) == (False, True)
+    assert "app.models.db" in scan.imports
+    assert run(tmp_path).diagnostics == first.diagnostics

@@ -31,7 +31,7 @@ import stat
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TypeVar
 
 from sessionsafe.lint import _file_errors
@@ -382,12 +382,7 @@ def _summarize(tree: ast.Module, module: str, settings: Settings) -> ModuleSumma
 def _parse_for_summary(text: str, path: str) -> ast.Module | Diagnostic:
     """The tree the project pass needs: class bodies are blanked out before parsing (a
     quarter to a third of the parse), unless that text does not parse (then the full one)."""
-    reduced = without_class_bodies(text)
-    if reduced is not None:
-        tree = _parse(reduced, path)
-        if isinstance(tree, ast.Module):
-            return tree
-    return _parse(text, path)
+    return _parse_reduced(without_class_bodies(text), text, path)
 
 
 def _parse(text: str, path: str) -> ast.Module | Diagnostic:
@@ -500,7 +495,7 @@ class _Analysis:
             entry = MentionEntry(file.content_hash, exports_digest, mentions)
             self._cache.store_mention(path, entry)
             if mentions and imports is not None:
-                file = _File(file.path, file.modules, file.is_package, _with_imports(file, imports))
+                file = replace(file, scan=replace(file.scan, imports=imports))
                 self._cache.store_scan(path, file.scan)
                 naming.append(file)
         return naming
@@ -543,13 +538,6 @@ def _qualified_of(file: _File) -> str:
 
 def _job(file: _File) -> _Job:
     return _Job(file.path, file.scan.stamp[1], _qualified_of(file))
-
-
-def _with_imports(file: _File, imports: tuple[str, ...]) -> ScanEntry:
-    scan = file.scan
-    return ScanEntry(
-        scan.stamp, scan.scanned_ns, scan.content_hash, scan.module, False, False, imports
-    )
 
 
 def _mention_chunk(
@@ -604,7 +592,12 @@ def _parse_for_check(text: str, path: str, markers: tuple[str, ...]) -> ast.Modu
     hits = sum(text.count(marker) for marker in BASE_MARKERS)
     if hits * 1000 > _DENSE_MARKERS_PER_KILO * len(text):
         return _parse(text, path)
-    reduced = reduce_source(text, markers)
+    return _parse_reduced(reduce_source(text, markers), text, path)
+
+
+def _parse_reduced(reduced: str | None, text: str, path: str) -> ast.Module | Diagnostic:
+    """The tree of `reduced`; of the full `text` when nothing was reduced or the reduced text
+    does not parse (a mis-split), so a real syntax error is reported at its real place."""
     if reduced is not None:
         tree = _parse(reduced, path)
         if isinstance(tree, ast.Module):
