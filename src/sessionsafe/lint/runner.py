@@ -24,6 +24,7 @@ never holds the project's text, only small per-file facts.
 from __future__ import annotations
 
 import ast
+import gc
 import hashlib
 import os
 import re
@@ -352,7 +353,7 @@ def _summarise_chunk(jobs: list[_Job], settings: Settings) -> list[tuple[str, Su
     results = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # SyntaxWarning for odd escapes is not ours to report
-        for job in jobs:
+        for job in _paced(jobs):
             read = _read_text(job.path)
             if isinstance(read, Diagnostic):
                 continue  # the check of the same file reports it
@@ -363,6 +364,33 @@ def _summarise_chunk(jobs: list[_Job], settings: Settings) -> list[tuple[str, Su
             )
             results.append((job.path, SummaryEntry(content_hash, job.module, summary)))
     return results
+
+
+#: While files are parsed and analysed, the cyclic garbage collector runs only every this
+#: many files (see `_paced`).
+_FILES_PER_COLLECTION = 64
+
+
+def _paced(jobs: list[_Job]) -> Iterator[_Job]:
+    """`jobs`, one by one, with the automatic cyclic garbage collector paused meanwhile.
+
+    `ast.parse` allocates millions of objects, and every few hundred allocations trigger a
+    collection that also traverses the trees and summaries still alive: 20% of the CPU of a
+    cold run on the workload. Trees and summaries hold no cycles, so a collection of what
+    the last files left is run explicitly every `_FILES_PER_COLLECTION` files instead (with
+    the collector paused, everything allocated since is still in the youngest generation).
+    The collector's state is restored when the loop ends.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for number, job in enumerate(jobs, 1):
+            yield job
+            if number % _FILES_PER_COLLECTION == 0:
+                gc.collect(0)
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _summarize(tree: ast.Module, module: str, settings: Settings) -> ModuleSummary:
@@ -564,7 +592,7 @@ def _check_chunk(
     markers = markers_for(settings, index)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # SyntaxWarning for odd escapes is not ours to report
-        for job in jobs:
+        for job in _paced(jobs):
             read = _read_text(job.path)
             if isinstance(read, Diagnostic):
                 results.append((job.path, (read,)))
