@@ -197,8 +197,9 @@ def _scan(
             known[path] = entry
         else:
             jobs.append(_Job(path, status.st_size, module))
-    summary_markers = (*SUMMARY_MARKERS, *markers_for(settings)[len(BASE_MARKERS) :])
-    for path, outcome in workers.run(_scan_chunk, jobs, (summary_markers,), "reading"):
+    # A candidate is summarisable, so a file is tested for these only when it is not one.
+    summary_only_markers = (*SUMMARY_MARKERS, *markers_for(settings))[len(BASE_MARKERS) :]
+    for path, outcome in workers.run(_scan_chunk, jobs, (summary_only_markers,), "reading"):
         if isinstance(outcome, Diagnostic):
             found.append(outcome)
             continue
@@ -218,12 +219,12 @@ def _scan(
 
 
 def _scan_chunk(
-    jobs: list[_Job], summary_markers: tuple[str, ...]
+    jobs: list[_Job], summary_only_markers: tuple[str, ...]
 ) -> list[tuple[str, ScanEntry | Diagnostic]]:
-    return [(job.path, _scan_file(job, summary_markers)) for job in jobs]
+    return [(job.path, _scan_file(job, summary_only_markers)) for job in jobs]
 
 
-def _scan_file(job: _Job, summary_markers: tuple[str, ...]) -> ScanEntry | Diagnostic:
+def _scan_file(job: _Job, summary_only_markers: tuple[str, ...]) -> ScanEntry | Diagnostic:
     """Read, hash and classify one file."""
     scanned_ns = time.time_ns()
     read = _read(job.path)
@@ -238,8 +239,8 @@ def _scan_file(job: _Job, summary_markers: tuple[str, ...]) -> ScanEntry | Diagn
         )
     candidate = may_contain_session_code(text, BASE_MARKERS)
     is_package = job.module.endswith(".__init__")
-    summarisable = is_package or may_contain_session_code(text, summary_markers)
-    imports = imported_modules(text, job.module) if candidate or summarisable else ()
+    summarisable = candidate or is_package or may_contain_session_code(text, summary_only_markers)
+    imports = imported_modules(text, job.module) if summarisable else ()
     return ScanEntry(
         stamp_of(status), scanned_ns, content_hash, job.module, candidate, summarisable, imports
     )
@@ -788,7 +789,7 @@ def imported_modules(text: str, module: str) -> tuple[str, ...]:
         text = text.replace("\\\n", " ")  # backslash-continued import lines
     found: set[str] = set()
     below: set[str] = set()
-    for match in _IMPORT.finditer(text):
+    for match in _import_statements(text):
         if match.group("imports") is not None:
             for item in match.group("imports").split(","):
                 name = item.split(" as ")[0].strip()
@@ -805,6 +806,23 @@ def imported_modules(text: str, module: str) -> tuple[str, ...]:
                 found.add(f"{base}.{name}" if base else name)
     below.discard(_BELOW)
     return tuple(sorted(_with_parents(name for name in found if name) | below))
+
+
+def _import_statements(text: str) -> Iterator[re.Match[str]]:
+    """The import statements of `text`: `_IMPORT` tried only at the start of a line holding
+    `import` (found by a plain substring search, twice as fast as letting the regex try
+    every line)."""
+    find = text.find
+    position = find("import")
+    tried = -1
+    while position != -1:
+        line = text.rfind("\n", 0, position) + 1
+        if line != tried:
+            tried = line
+            match = _IMPORT.match(text, line)
+            if match is not None:
+                yield match
+        position = find("import", position + len("import"))
 
 
 #: The ending of an imported name that stands for every module below it.
