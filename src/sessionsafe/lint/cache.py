@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 CACHE_DIRECTORY = ".sessionsafe_cache"
 #: Bumped whenever the records change shape, so older files are simply not read.
-_FORMAT = 3
+_FORMAT = 4
 _SHARDS = 32
 #: A file modified this close to (or after) the moment it was scanned may have changed again
 #: without its stamp changing, so its scan is not trusted.
@@ -71,6 +71,7 @@ class ScanEntry:
     candidate: bool
     #: The text may give the file a non-empty project summary.
     summarisable: bool
+    #: Every module the text may import (`runner.imported_modules`).
     imports: tuple[str, ...]
     #: The file cannot be decoded (SES902): nothing else about it is known.
     error: Diagnostic | None = None

@@ -32,7 +32,7 @@ import stat
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from sessionsafe.lint import _file_errors
@@ -240,7 +240,7 @@ def _scan_file(job: _Job, summary_only_markers: tuple[str, ...]) -> ScanEntry | 
     candidate = may_contain_session_code(text, BASE_MARKERS)
     is_package = job.module.endswith(".__init__")
     summarisable = candidate or is_package or may_contain_session_code(text, summary_only_markers)
-    imports = imported_modules(text, job.module) if summarisable else ()
+    imports = imported_modules(text, job.module)
     return ScanEntry(
         stamp_of(status), scanned_ns, content_hash, job.module, candidate, summarisable, imports
     )
@@ -494,8 +494,9 @@ class _Analysis:
 
     def _naming_exports(self, index: ProjectIndex) -> list[_File]:
         """The non-candidates that import a session factory, session or provider the index
-        exports (`from app.models import db`); the cache remembers which files do, for this
-        content and these exports."""
+        exports and name it (`from app.models import db`). Their scanned imports tell which
+        may; only those are read, to look for the name, and the cache remembers the answer
+        for this content and these exports."""
         exports = _exports(index)
         if not exports:
             return []
@@ -504,7 +505,7 @@ class _Analysis:
         naming: list[_File] = []
         unknown: dict[str, _File] = {}
         for file in self._files:
-            if file.candidate:
+            if file.candidate or not _imports_any(file.imports, exports, index):
                 continue
             mentions = self._cache.mention(file.path, file.content_hash, exports_digest)
             if mentions is None:
@@ -512,20 +513,15 @@ class _Analysis:
             elif mentions:
                 naming.append(file)
         jobs = [_job(file) for file in unknown.values()]
-        for path, content_hash, imports in self._workers.run(
+        for path, content_hash, mentions in self._workers.run(
             _mention_chunk, jobs, (names,), "reading"
         ):
             file = unknown[path]
-            mentions = (
-                imports is not None
-                and content_hash == file.content_hash
-                and _imports_any(imports, exports, index)
+            mentions = mentions and content_hash == file.content_hash
+            self._cache.store_mention(
+                path, MentionEntry(file.content_hash, exports_digest, mentions)
             )
-            entry = MentionEntry(file.content_hash, exports_digest, mentions)
-            self._cache.store_mention(path, entry)
-            if mentions and imports is not None:
-                file = replace(file, scan=replace(file.scan, imports=imports))
-                self._cache.store_scan(path, file.scan)
+            if mentions:
                 naming.append(file)
         return naming
 
@@ -569,20 +565,16 @@ def _job(file: _File) -> _Job:
     return _Job(file.path, file.scan.stamp[1], _qualified_of(file))
 
 
-def _mention_chunk(
-    jobs: list[_Job], names: tuple[str, ...]
-) -> list[tuple[str, str, tuple[str, ...] | None]]:
-    """(path, content hash, the imports of a file that names one of `names` or imports `*`,
-    else None)."""
-    results: list[tuple[str, str, tuple[str, ...] | None]] = []
+def _mention_chunk(jobs: list[_Job], names: tuple[str, ...]) -> list[tuple[str, str, bool]]:
+    """(path, content hash, whether the file names one of `names` or imports `*`)."""
+    results: list[tuple[str, str, bool]] = []
     for job in jobs:
         read = _read_text(job.path)
         if isinstance(read, Diagnostic):
             continue
         text, content_hash = read
         mentions = mentions_any_name(text, names) or _STAR_IMPORT.search(text) is not None
-        imports = imported_modules(text, job.module) if mentions else None
-        results.append((job.path, content_hash, imports))
+        results.append((job.path, content_hash, mentions))
     return results
 
 
