@@ -16,7 +16,6 @@ a text that fails to parse, and the runner then parses the full text.
 
 from __future__ import annotations
 
-import bisect
 import functools
 import itertools
 import re
@@ -60,12 +59,20 @@ class _Block:
     #: For a class member, the class's indentation (see `_surely_whole`).
     outer: str | None
     kept: bool = False
-    #: The identifiers in the block, once read.
-    words: set[str] | None = None
+    #: The identifiers in the block (with repeats), once read.
+    words: list[str] | None = None
     #: For a kept class that could be split: its members.
-    members: list[_Block] | None = None
-    #: The words of what a kept class keeps besides its members (header, attributes, ...).
-    shell_words: set[str] = field(default_factory=set)
+    members: _Members | None = None
+
+
+@dataclass
+class _Members:
+    """The members of a class split by `_split_class`."""
+
+    blocks: list[_Block]
+    #: (start, end) of what the class keeps besides its members: its header, then the
+    #: other statements of its body (attributes, docstring, ...).
+    shell: list[tuple[int, int]]
 
 
 @dataclass
@@ -73,8 +80,8 @@ class _Scope:
     """The blocks of one module or class body: a kept block keeps its siblings that name it."""
 
     blocks: list[_Block]
-    #: Words of the statements of this scope that are always kept.
-    plain_words: set[str]
+    #: (start, end) of the statements of this scope that are always kept.
+    plain: list[tuple[int, int]]
     #: Name of a block of this scope -> the blocks not kept yet that mention it.
     naming: dict[str, list[_Block]] = field(default_factory=dict)
 
@@ -89,7 +96,7 @@ def reduce_source(text: str, markers: tuple[str, ...]) -> str | None:
     where `_save` commits). A dropped block's first line becomes `<indent>pass` and its
     other lines are emptied, so the result has the same lines, and kept lines are unchanged.
     """
-    if "\f" in text or text.count("\r") != text.count("\r\n"):
+    if not _lines_modelled(text):
         return None  # form feeds and lone CRs move lines or columns in ways not modelled here
     module = _split_scope(text, 0, len(text), "")
     if not module.blocks:
@@ -108,7 +115,7 @@ def without_class_bodies(text: str) -> str | None:
     can import), never a class body, so it need not parse one. A body becomes
     `<indent>pass` and empty lines, so the lines that are kept keep their numbers.
     """
-    if "class" not in text or "\f" in text or text.count("\r") != text.count("\r\n"):
+    if "class" not in text or not _lines_modelled(text):
         return None
     bodies: list[_Block] = []
     for block in _split_scope(text, 0, len(text), "").blocks:
@@ -116,6 +123,11 @@ def without_class_bodies(text: str) -> str | None:
         if body is not None:
             bodies.append(body)
     return _blank_out(text, bodies) if bodies else None
+
+
+def _lines_modelled(text: str) -> bool:
+    """Whether `text` holds no form feed or lone CR (they move lines or columns)."""
+    return "\f" not in text and ("\r" not in text or text.count("\r") == text.count("\r\n"))
 
 
 def _class_body(text: str, block: _Block) -> _Block | None:
@@ -164,15 +176,15 @@ def _split_scope(text: str, start: int, end: int, indent: str, outer: str | None
     """
     items = _items(text, start, end, indent)
     if not items:
-        return _Scope([], _words(text[start:end]))
+        return _Scope([], [(start, end)])
     blocks: list[_Block] = []
-    plain = [text[start : items[0][0]]]  # before the first statement: comments, blank lines
+    plain = [(start, items[0][0])]  # before the first statement: comments, blank lines
     for first, last, header, name, is_class, merged in _merge_open_strings(text, items, end):
         if name is None:
-            plain.append(text[first:last])
+            plain.append((first, last))
         else:
             blocks.append(_Block(first, last, header, name, indent, is_class, merged, outer))
-    return _Scope(blocks, _words("".join(plain)))
+    return _Scope(blocks, plain)
 
 
 def _items(text: str, start: int, end: int, indent: str) -> list[_Item]:
@@ -267,12 +279,16 @@ def _surely_whole(text: str, block: _Block) -> bool:
     """
     if block.merged:
         return False
-    body = text[block.start : block.end]
-    if body.rstrip().endswith("\\"):
+    start, end = block.start, block.end
+    last = end - 1
+    while last >= start and text[last].isspace():
+        last -= 1
+    if last >= start and text[last] == "\\":
         return False
-    if any(body.count(opening) != body.count(closing) for opening, closing in _BRACKETS):
-        return False
-    return block.outer is None or _code_outside(block.outer).search(body) is None
+    for opening, closing in _BRACKETS:
+        if text.count(opening, start, end) != text.count(closing, start, end):
+            return False
+    return block.outer is None or _code_outside(block.outer).search(text, start, end) is None
 
 
 def _split_class(text: str, block: _Block) -> None:
@@ -289,8 +305,7 @@ def _split_class(text: str, block: _Block) -> None:
     if len(indent) <= len(block.indent) or not indent.startswith(block.indent):
         return
     scope = _split_scope(text, first.start() + 1, block.end, indent, block.indent)
-    block.members = scope.blocks
-    block.shell_words = scope.plain_words | _words(text[block.start : first.start() + 1])
+    block.members = _Members(scope.blocks, [(block.start, first.start() + 1), *scope.plain])
 
 
 def _header_end(text: str, start: int, end: int) -> int | None:
@@ -312,16 +327,22 @@ def _header_end(text: str, start: int, end: int) -> int | None:
 # --- deciding ----------------------------------------------------------------------------------
 
 
-#: ASCII punctuation -> space, so that `str.split` yields the words of a text: twice as fast as
-#: a regex. Non-ASCII punctuation stays glued to words; it only occurs in strings and comments.
-_PUNCTUATION_TO_SPACE = str.maketrans(
-    {chr(code): " " for code in range(128) if not (chr(code).isalnum() or chr(code) == "_")}
-)
+def _is_punctuation(code: int) -> bool:
+    """Whether a code point is ASCII and neither a letter, a digit nor `_`."""
+    return code < 128 and not (chr(code).isalnum() or chr(code) == "_")
 
 
-def _words(text: str) -> set[str]:
-    """The identifiers (and numbers) in `text`."""
-    return set(text.translate(_PUNCTUATION_TO_SPACE).split())
+#: ASCII punctuation -> space, on UTF-8 bytes (where an ASCII byte is always an ASCII
+#: character): `bytes.translate` is many times faster than `str.translate`, above all on a
+#: text holding non-ASCII characters. Non-ASCII punctuation stays glued to words; it only
+#: occurs in strings and comments.
+_PUNCTUATION_TO_SPACE = bytes(32 if _is_punctuation(code) else code for code in range(256))
+
+
+def _spaced(text: str) -> str:
+    """`text` with ASCII punctuation replaced by spaces: its words are what `split` yields."""
+    encoded = text.encode("utf-8", "surrogatepass")
+    return encoded.translate(_PUNCTUATION_TO_SPACE).decode("utf-8", "surrogatepass")
 
 
 def _mentions(text: str, name: str, start: int = 0, end: int | None = None) -> bool:
@@ -360,19 +381,6 @@ def _module_names(text: str, markers: tuple[str, ...]) -> frozenset[str]:
     return frozenset(names)
 
 
-def _positions(text: str, markers: tuple[str, ...]) -> list[int]:
-    """Where each marker occurs in `text`, in order: a block holds a marker if one of
-    these falls in it (markers hold no newline, so none spans two statements)."""
-    positions: list[int] = []
-    for marker in markers:
-        position = text.find(marker)
-        while position >= 0:
-            positions.append(position)
-            position = text.find(marker, position + 1)
-    positions.sort()
-    return positions
-
-
 def _has_marker(text: str, markers: tuple[str, ...]) -> bool:
     return any(marker in text for marker in markers)
 
@@ -388,7 +396,9 @@ class _Decision:
 
     def __init__(self, text: str, markers: tuple[str, ...], own_names: frozenset[str]) -> None:
         self.text = text
-        self.marker_positions = _positions(text, markers)
+        #: `text` spaced (`_spaced`) once: the words of a block are those of its slice.
+        self.spaced = _spaced(text)
+        self.markers = markers
         self.own_names = own_names
         #: Words of all kept text.
         self.kept_words: set[str] = set()
@@ -411,8 +421,16 @@ class _Decision:
             for block in unsure:
                 self.keep(block, self.scope_of[id(block)])
 
+    def words(self, start: int, end: int) -> list[str]:
+        """The identifiers (and numbers) in `text[start:end]`, with repeats."""
+        return self.spaced[start:end].split()
+
+    def plain_words(self, ranges: list[tuple[int, int]]) -> list[str]:
+        """The words of the statements in `ranges` (each ends a line, so no word spans two)."""
+        return "".join([self.spaced[start:end] for start, end in ranges]).split()
+
     def add_scope(self, scope: _Scope) -> None:
-        self.mention(scope.plain_words)
+        self.mention(self.plain_words(scope.plain))
         # Only functions: a class naming a kept class (its base, say) is not kept for it.
         names = {block.name for block in scope.blocks if not block.is_class}
         for block in scope.blocks:
@@ -421,24 +439,30 @@ class _Decision:
                 self.keep(block, scope)
                 continue
             self.waiting.setdefault(block.name, []).append(block)
-            block.words = _words(self.text[block.start : block.end])
-            for name in block.words & names:
+            block.words = self.words(block.start, block.end)
+            for name in names.intersection(block.words):
                 scope.naming.setdefault(name, []).append(block)
 
     def _holds_marker(self, block: _Block) -> bool:
-        positions = self.marker_positions
-        found = bisect.bisect_left(positions, block.start)
-        if found < len(positions) and positions[found] < block.end:
-            return True
+        body = self.text[block.start : block.end]
+        for marker in self.markers:
+            if marker in body:
+                return True
         return any(_mentions(self.text, name, block.start, block.end) for name in self.own_names)
 
-    def mention(self, words: set[str]) -> None:
-        new = words - self.kept_words
-        if not new:
+    def mention(self, words: list[str]) -> None:
+        kept_words = self.kept_words
+        known = len(kept_words)
+        kept_words.update(words)
+        if len(kept_words) == known or not self.waiting:
             return
-        self.kept_words |= new
-        for word in new.intersection(self.waiting):
-            for block in self.waiting.pop(word):
+        # No waiting name was in `kept_words`: those in it now are the newly mentioned.
+        if len(self.waiting) < len(words):
+            named = [name for name in self.waiting if name in kept_words]
+        else:
+            named = list(self.waiting.keys() & words)
+        for name in named:
+            for block in self.waiting.pop(name):
                 self.keep(block, self.scope_of[id(block)])
 
     def keep(self, block: _Block, scope: _Scope) -> None:
@@ -452,11 +476,11 @@ class _Decision:
             if block.is_class:
                 _split_class(self.text, block)
             if block.members is not None:
-                self.mention(block.shell_words)
-                self.add_scope(_Scope(block.members, set()))
+                self.mention(self.plain_words(block.members.shell))
+                self.add_scope(_Scope(block.members.blocks, []))
             else:
                 if block.words is None:
-                    block.words = _words(self.text[block.start : block.end])
+                    block.words = self.words(block.start, block.end)
                 self.mention(block.words)
             for sibling in scope.naming.pop(block.name, ()):
                 self.keep(sibling, scope)
@@ -468,7 +492,7 @@ def _dropped_blocks(blocks: list[_Block]) -> list[_Block]:
         if not block.kept:
             dropped.append(block)
         elif block.members is not None:
-            dropped.extend(_dropped_blocks(block.members))
+            dropped.extend(_dropped_blocks(block.members.blocks))
     return dropped
 
 
