@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import os
+import pickle
 import re
 from pathlib import Path
 
@@ -203,6 +204,18 @@ def test_parallel_and_in_process_runs_find_the_same(tmp_path: Path) -> None:
     assert sorted(parallel.analysed) == sorted(serial.analysed)
 
 
+def test_a_value_sent_to_workers_is_unpickled_once_per_process() -> None:
+    """The project index goes with every chunk of the check pass, pickled once by the
+    parent; a worker unpickles it for the first chunk and reuses it for the others."""
+    index = {"app.db": ["SessionLocal"]}
+    sent = runner._SentOnce(index)
+    first, second = (pickle.loads(pickle.dumps(sent)) for _ in range(2))
+    assert sent.value() is index
+    assert first.value() == index
+    assert first.value() is second.value()
+    assert pickle.loads(pickle.dumps(runner._SentOnce(index))).value() is not first.value()
+
+
 def test_a_parallel_pass_reports_progress_up_to_the_last_file(tmp_path: Path) -> None:
     """The progress callback hears about each chunk of a parallel pass."""
     body = "def f(session):\n    session.add(1)\n" * 2000
@@ -238,6 +251,8 @@ def test_imports_include_parents_names_and_resolved_relative_imports() -> None:
         "from ..core.session import (\n    SessionLocal,\n    get_db as provider,\n)\n"
         "from app.helpers import *\n"
         "    from late import thing  # inside a function\n"
+        "from app.flags import (\n    important,\n    imported_late as late_flag,\n)\n"
+        '"""Not an import: import this."""\n'
     )
     assert imported_modules(source, "app.api.routes") == (
         "app",
@@ -249,6 +264,9 @@ def test_imports_include_parents_names_and_resolved_relative_imports() -> None:
         "app.core.session.get_db",
         "app.db",
         "app.db.*",
+        "app.flags",
+        "app.flags.important",
+        "app.flags.imported_late",
         "app.helpers",
         "app.helpers.*",
         "json",
