@@ -433,6 +433,40 @@ def test_names_the_module_binds_to_a_factory_are_markers() -> None:
     assert "def unrelated():" not in lines
 
 
+def test_names_are_read_in_module_statements_only_but_bracketed_imports_to_their_end() -> None:
+    # Statements at column 0 are read between the blocks (and in a block merged over a
+    # string); a bracketed import is read up to its closing bracket.
+    source = """\
+        def first():
+            return 1
+        from sqlalchemy.orm import (
+            Query,
+            sessionmaker as factory,
+        )
+        bind = engine
+
+        def documented():
+            '''
+        make = sessionmaker()
+            '''
+
+        def uses_factory():
+            return factory()
+
+        def uses_make():
+            return make()
+
+        def unrelated():
+            return bind
+        """
+    lines = kept_lines(source)
+    assert "def uses_factory():" in lines
+    assert "def uses_make():" in lines
+    assert "def first():" not in lines
+    assert "def unrelated():" not in lines
+    assert "def documented():" in lines  # merged over its string: kept whole
+
+
 def test_markers_given_by_the_caller_keep_blocks() -> None:
     source = """\
         def uses_provider():

@@ -101,7 +101,7 @@ def reduce_source(text: str, markers: tuple[str, ...]) -> str | None:
     module = _split_scope(text, 0, len(text), "")
     if not module.blocks:
         return None
-    dropped = _Decision(text, markers, _module_names(text, markers)).dropped(module)
+    dropped = _Decision(text, markers, _module_names(text, markers, module)).dropped(module)
     if not dropped:
         return None
     return _blank_out(text, sorted(dropped, key=lambda block: block.start))
@@ -363,15 +363,18 @@ def _is_word_char(character: str) -> bool:
     return character.isalnum() or character == "_"
 
 
-def _module_names(text: str, markers: tuple[str, ...]) -> frozenset[str]:
+def _module_names(text: str, markers: tuple[str, ...], module: _Scope) -> frozenset[str]:
     """Names the module binds, at the start of a line, to a value or an import holding a
     marker: `make = sessionmaker(...)`, `db = SQLAlchemy()`, `from x import Session as S`.
     (Only the first line of a value is read: it names the factory in all but odd layouts.)"""
     # The patterns start with the newline before a line: the first line is read on its own.
     first_line = "\n" + text[: text.find("\n") + 1 or len(text)]
-    assignments = itertools.chain(_ASSIGNMENT.findall(first_line), _ASSIGNMENT.findall(text))
+    statements = _column_zero_statements(module)
+    assignments = _ASSIGNMENT.findall(first_line)
+    for start, end in statements:
+        assignments.extend(_ASSIGNMENT.findall(text, max(start - 1, 0), end))
     names = {name for name, value in assignments if _has_marker(value, markers)}
-    for imported in itertools.chain(_IMPORT.findall(first_line), _IMPORT.findall(text)):
+    for imported in itertools.chain(_IMPORT.findall(first_line), _imports(text, statements)):
         if " as " in imported:
             names.update(
                 alias
@@ -379,6 +382,30 @@ def _module_names(text: str, markers: tuple[str, ...]) -> frozenset[str]:
                 if _has_marker(original, markers)
             )
     return frozenset(names)
+
+
+def _column_zero_statements(module: _Scope) -> list[tuple[int, int]]:
+    """(start, end) of the parts of a module that can hold a line at column 0 other than a
+    decorator or a `def`/`class` header: the module's other statements, and the blocks
+    merged over a string (the splitter ends a block at any other such line)."""
+    merged = [(block.start, block.end) for block in module.blocks if block.merged]
+    return sorted(module.plain + merged)
+
+
+def _imports(text: str, statements: list[tuple[int, int]]) -> Iterator[str]:
+    """What `_IMPORT.findall(text)` yields, read in `statements` only (where such a line
+    can start) but, for a bracketed import, up to its closing bracket wherever it is."""
+    position = 0
+    for start, end in statements:
+        position = max(position, start - 1)
+        while position < end:
+            found = _IMPORT.search(text, position, end)
+            if found is None:
+                break
+            if found.group(1).startswith("("):  # the closing bracket may lie beyond `end`
+                found = _IMPORT.match(text, found.start()) or found
+            yield found.group(1)
+            position = found.end()
 
 
 def _has_marker(text: str, markers: tuple[str, ...]) -> bool:
