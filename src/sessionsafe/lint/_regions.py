@@ -40,6 +40,10 @@ _IMPORT_ALIAS = re.compile(r"(?<![\w.])([\w.]+)[ \t]+as[ \t]+(\w+)")
 _FIRST_BODY_LINE = re.compile(r"\n([ \t]+)(?=[^\s#])")
 _NOT_LINE_END = re.compile(r"[^\r\n]+")
 _BRACKETS = (("(", ")"), ("[", "]"), ("{", "}"))
+#: For `bytes.translate`: every byte but the brackets' is deleted, so that they are counted
+#: in a short text (six counts over the block itself cost more).
+_BYTE_BRACKETS = tuple((opening.encode(), closing.encode()) for opening, closing in _BRACKETS)
+_NOT_BRACKETS = bytes(code for code in range(256) if chr(code) not in "()[]{}")
 
 
 @dataclass(eq=False)
@@ -285,9 +289,11 @@ def _surely_whole(text: str, block: _Block) -> bool:
         last -= 1
     if last >= start and text[last] == "\\":
         return False
-    for opening, closing in _BRACKETS:
-        if text.count(opening, start, end) != text.count(closing, start, end):
-            return False
+    brackets = text[start:end].encode("utf-8", "surrogatepass").translate(None, _NOT_BRACKETS)
+    if any(
+        brackets.count(opening) != brackets.count(closing) for opening, closing in _BYTE_BRACKETS
+    ):
+        return False
     return block.outer is None or _code_outside(block.outer).search(text, start, end) is None
 
 
