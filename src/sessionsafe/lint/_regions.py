@@ -63,6 +63,8 @@ class _Block:
     #: For a class member, the class's indentation (see `_surely_whole`).
     outer: str | None
     kept: bool = False
+    #: Found to hold no marker (nor a name of `_module_names`), so neither do its members.
+    marker_free: bool = False
     #: The identifiers in the block (with repeats), once read.
     words: list[str] | None = None
     #: For a kept class that could be split: its members.
@@ -88,6 +90,8 @@ class _Scope:
     plain: list[tuple[int, int]]
     #: Name of a block of this scope -> the blocks not kept yet that mention it.
     naming: dict[str, list[_Block]] = field(default_factory=dict)
+    #: The members of a class found to hold no marker: none of them holds one.
+    marker_free: bool = False
 
 
 def reduce_source(text: str, markers: tuple[str, ...]) -> str | None:
@@ -468,9 +472,13 @@ class _Decision:
         names = {block.name for block in scope.blocks if not block.is_class}
         for block in scope.blocks:
             self.scope_of[id(block)] = scope
-            if block.name in self.kept_words or self._holds_marker(block):
+            if block.name in self.kept_words:
                 self.keep(block, scope)
                 continue
+            if not scope.marker_free and self._holds_marker(block):
+                self.keep(block, scope)
+                continue
+            block.marker_free = True
             self.waiting.setdefault(block.name, []).append(block)
             block.words = self.words(block.start, block.end)
             for name in names.intersection(block.words):
@@ -510,7 +518,7 @@ class _Decision:
                 _split_class(self.text, block)
             if block.members is not None:
                 self.mention(self.plain_words(block.members.shell))
-                self.add_scope(_Scope(block.members.blocks, []))
+                self.add_scope(_Scope(block.members.blocks, [], marker_free=block.marker_free))
             else:
                 if block.words is None:
                     block.words = self.words(block.start, block.end)
