@@ -485,6 +485,9 @@ class _Decision:
                 scope.naming.setdefault(name, []).append(block)
 
     def _holds_marker(self, block: _Block) -> bool:
+        """Whether a block's text holds a marker (none is cut off at its end: a block ends
+        at a line's end or the text's, and no marker holds a newline) or a name of
+        `_module_names`."""
         body = self.text[block.start : block.end]
         for marker in self.markers:
             if marker in body:
