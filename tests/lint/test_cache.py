@@ -9,7 +9,13 @@ import time
 from pathlib import Path
 
 from sessionsafe.lint.analysis.project import ModuleSummary, ProjectIndex
-from sessionsafe.lint.cache import CACHE_DIRECTORY, RACY_NANOSECONDS, Cache, ScanEntry
+from sessionsafe.lint.cache import (
+    CACHE_DIRECTORY,
+    RACY_NANOSECONDS,
+    Cache,
+    ScanEntry,
+    _read_shard,
+)
 from sessionsafe.lint.config import (
     CommandLineOptions,
     FileOptions,
@@ -269,3 +275,32 @@ def test_a_file_pulled_in_by_an_exported_name_keeps_its_scan(tmp_path: Path) -> 
     assert (scan.candidate, scan.summarisable) == (False, True)
     assert "app.models.db" in scan.imports
     assert run(tmp_path).diagnostics == first.diagnostics
+
+
+def cached_paths(root: Path) -> set[str]:
+    """The paths the cache of `root` holds a record for, as saved."""
+    shards = root.glob(f"{CACHE_DIRECTORY}/*/*/*.pickle")
+    return {path for shard in shards for path in _read_shard(shard)}
+
+
+def test_a_directory_run_forgets_files_gone_from_it_and_a_file_run_does_not(
+    tmp_path: Path,
+) -> None:
+    """Deleted or newly excluded files lose their records when their directory is walked
+    again, so the cache does not grow with the project's history; a run on named files
+    leaves the records of the others alone."""
+    project(tmp_path)
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "kept.py").write_text(SESSION_CODE)
+    app = str(tmp_path / "app")
+    settings = resolve_settings(FileOptions(), CommandLineOptions(), root=str(tmp_path))
+    check_paths([app, str(tmp_path / "other")], settings, jobs=1)
+    api = os.path.join(app, "api.py")
+    assert api in cached_paths(tmp_path)
+    os.remove(api)
+    check_paths([os.path.join(app, "db.py")], settings, jobs=1)
+    assert api in cached_paths(tmp_path)
+    check_paths([app], settings, jobs=1)
+    remaining = cached_paths(tmp_path)
+    assert api not in remaining
+    assert {os.path.join(app, "db.py"), str(tmp_path / "other" / "kept.py")} <= remaining

@@ -54,6 +54,20 @@ class Discovery:
     files: list[str] = field(default_factory=list)
     #: (directory, reason) for each directory the walk could not list.
     unreadable: list[tuple[str, str]] = field(default_factory=list)
+    #: The directories named on the command line, as walked: every file to check below
+    #: them is in `files`.
+    walked: list[str] = field(default_factory=list)
+
+    def covers(self, path: str) -> bool:
+        """Whether `path` lies below a walked directory, so that it would be in `files` if
+        it existed and were to be checked."""
+        return any(_is_below(path, directory) for directory in self.walked)
+
+
+def _is_below(path: str, directory: str) -> bool:
+    if directory == os.curdir:
+        return not os.path.isabs(path) and path.split(os.sep, 1)[0] != os.pardir
+    return path.startswith(directory.rstrip(os.sep) + os.sep)
 
 
 class MissingPathError(Exception):
@@ -75,6 +89,7 @@ def discover(paths: Sequence[str], settings: Settings) -> Discovery:
         display = os.path.normpath(path)
         if os.path.isdir(path):
             absolute = os.path.abspath(path)
+            found.walked.append(display)
             _walk(display, absolute, ancestor_ignore_files(absolute), settings, found, seen)
         elif display not in seen:
             seen.add(display)

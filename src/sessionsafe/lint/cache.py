@@ -16,6 +16,10 @@ One record per file path, holding what earlier runs learned about the file:
 - for a file the pre-filter skips: whether it names something the project
   exports (a factory called `make_conn`), by content hash and exported names.
 
+A run that walks a directory forgets the records of the paths below it that it no
+longer finds (deleted, renamed or excluded files), so the cache stays the size of the
+project.
+
 Records are spread over `_SHARDS` pickle files by a hash of the path, each read
 only when one of its paths is asked about: `sessionsafe check one_file.py`
 (pre-commit) reads one small shard, not the whole project's cache. A shard is
@@ -38,6 +42,8 @@ from typing import TYPE_CHECKING
 from sessionsafe import __version__
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sessionsafe.lint._index import ModuleSummary
     from sessionsafe.lint.diagnostics import Diagnostic
 
@@ -177,6 +183,19 @@ class Cache:
 
     def store_mention(self, path: str, entry: MentionEntry) -> None:
         self._update(path).mention = entry
+
+    def forget(self, stale: Callable[[str], bool]) -> None:
+        """Drop the records of every path `stale` says is gone (deleted, renamed or now
+        excluded), so that the cache does not grow with a project's history."""
+        if self._directory is None:
+            return
+        for number in range(_SHARDS):
+            records = self._shard(self._directory, number)
+            gone = [path for path in records if stale(path)]
+            for path in gone:
+                del records[path]
+            if gone:
+                self._dirty.add(number)
 
     def _record(self, path: str) -> _Record | None:
         if self._directory is None:

@@ -143,6 +143,9 @@ def check_paths(
     with _Workers(jobs or os.cpu_count() or 1, progress) as workers:
         files, read = _scan(discovery.files, settings, cache, workers, found)
         checked = _Analysis(files, settings, cache, workers).run()
+    if discovery.walked:
+        checked_now = set(discovery.files)
+        cache.forget(lambda path: path not in checked_now and discovery.covers(path))
     cache.save()
     found.extend(checked.diagnostics)
     kept = [d for d in found if _reported(d, settings)]
