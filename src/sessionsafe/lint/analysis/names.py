@@ -17,6 +17,8 @@ from collections.abc import Iterable
 
 def dotted_name(expr: ast.AST) -> str | None:
     """The source text of a `Name`/`Attribute` chain (`db.session`), or `None`."""
+    if expr.__class__ is ast.Name:
+        return expr.id  # the most common case, and this is called very often
     parts: list[str] = []
     while isinstance(expr, ast.Attribute):
         parts.append(expr.attr)

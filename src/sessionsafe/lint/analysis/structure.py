@@ -129,6 +129,8 @@ def walk_function(function: FunctionNode | ast.Module) -> FunctionFacts:
     function_types = _FUNCTION_TYPES
     recorded = _RECORDED_TYPES
     kept = _KEPT_TYPES
+    pushed = _PUSHED_TYPES
+    fields_of = _CHILD_FIELDS
     for statement in function.body:
         parents[statement] = function
         push(statement)
@@ -153,17 +155,21 @@ def walk_function(function: FunctionNode | ast.Module) -> FunctionFacts:
             _record(facts, node)
         # `ast.iter_child_nodes`, inlined; contexts and operators (`Load`, `Add`: a third of
         # all nodes) hold nothing and no query asks for their parent, so they are skipped
-        # (as are field values that are not nodes: the one set test drops both).
-        for name in node._fields:
+        # (as are field values that are not nodes: the one set test drops both), and fields
+        # that only ever hold those or identifiers are not read (`_CHILD_FIELDS`). A `Name` or
+        # `Constant` gets its parent but is not pushed: there is nothing under it to record.
+        for name in fields_of[node_type]:
             value = getattr(node, name, None)
             if value.__class__ is list:
                 for child in value:
                     if child.__class__ in kept:
                         parents[child] = node
-                        push(child)
+                        if child.__class__ in pushed:
+                            push(child)
             elif value.__class__ in kept:
                 parents[value] = node
-                push(value)
+                if value.__class__ in pushed:
+                    push(value)
     facts.method_calls.reverse()
     facts.calls.reverse()
     return facts
@@ -201,6 +207,26 @@ _KEPT_TYPES: frozenset[type[ast.AST]] = (
         if isinstance(node_type, type) and issubclass(node_type, ast.AST)
     )
     - _LEAF_TYPES
+)
+
+#: Fields that hold identifiers, numbers or flags, never a node (Python's grammar);
+#: Global's and Nonlocal's `names` are strings too, but Import's are `alias` nodes.
+_NAME_FIELDS = frozenset(
+    {"id", "attr", "arg", "name", "asname", "module", "level", "type_comment", "conversion"}
+    | {"is_async", "kind", "rest", "kwd_attrs", "tag"}
+)
+#: Fields holding only contexts or operators, which `walk_function` skips.
+_LEAF_FIELDS = frozenset({"ctx", "op", "ops"})
+#: Node type -> the fields that may hold a node `walk_function` keeps, in field order.
+_CHILD_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {
+    node_type: tuple(name for name in node_type._fields if name not in _NAME_FIELDS | _LEAF_FIELDS)
+    for node_type in _KEPT_TYPES
+}
+#: The kept node types worth popping: those with a child field, recorded, or functions.
+_PUSHED_TYPES: frozenset[type[ast.AST]] = frozenset(
+    node_type
+    for node_type, fields in _CHILD_FIELDS.items()
+    if fields or node_type in _RECORDED_TYPES or node_type in _FUNCTION_TYPES
 )
 
 
