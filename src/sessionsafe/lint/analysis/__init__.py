@@ -206,6 +206,7 @@ class SemanticModel:
         self._wrappers: dict[ast.AST, dict[str, SessionRef]] = {}
         self._uses_cache: dict[tuple[ast.AST, str], _Uses] = {}
         self._session_of: dict[tuple[ast.AST, ast.AST | None], SessionRef | None] = {}
+        self._mentions: dict[ast.AST, bool] = {}
 
     @classmethod
     def build(
@@ -262,8 +263,11 @@ class SemanticModel:
         return cls is not None and self._mentions_session(cls.node)
 
     def _mentions_session(self, node: ast.AST) -> bool:
-        text = self._text(node)
-        return any(token in text for token in self._tokens)
+        # Asked again by every rule that looks at the node (SES005 and SES006 per function).
+        known = self._mentions.get(node)
+        if known is None:
+            known = self._mentions[node] = any(map(self._text(node).__contains__, self._tokens))
+        return known
 
     def _text(self, node: ast.AST) -> str:
         start = getattr(node, "lineno", 1)
@@ -282,7 +286,7 @@ class SemanticModel:
             start = min(start, decorator.lineno)
         end = getattr(node, "end_lineno", None) or start
         text = "\n".join(self._lines[start - 1 : end])
-        return any(marker in text for marker in self._markers)
+        return any(map(text.__contains__, self._markers))
 
     def _session_tokens(self) -> tuple[str, ...]:
         tokens = {"ession", "db", "DB", "Db"}
