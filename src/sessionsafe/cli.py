@@ -13,9 +13,12 @@ import os
 import sys
 import time
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from sessionsafe import __version__
+
+if TYPE_CHECKING:
+    from sessionsafe.lint.runner import Report
 
 #: Exit statuses of `sessionsafe check`.
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -151,10 +154,16 @@ def _check(args: argparse.Namespace) -> int:
             f"sessionsafe: {report.files_checked} files checked: {len(report.analysed)} files "
             f"analysed, {report.cached} from the cache, {report.skipped} skipped by the "
             f"pre-filter; {report.read} files read, {report.parses} parses "
-            f"({time.perf_counter() - started:.2f} s)",
+            f"({time.perf_counter() - started:.2f} s{_pass_timings(report)})",
             file=sys.stderr,
         )
     return EXIT_FINDINGS if report.diagnostics else EXIT_CLEAN
+
+
+def _pass_timings(report: Report) -> str:
+    """`: reading 1.90 s, summarising 4.81 s, ...` for the passes that ran, else nothing."""
+    passes = ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in report.timings)
+    return f": {passes}" if passes else ""
 
 
 def _use_color(choice: str, stream: TextIO) -> bool:

@@ -6,6 +6,7 @@ import io
 import json
 import os
 import pty
+import re
 import select
 import subprocess
 import sys
@@ -230,6 +231,8 @@ def test_statistics_report_what_was_analysed_and_cached(project: Path) -> None:
     second = sessionsafe("check", "--statistics", cwd=project)
     assert "2 files analysed, 0 from the cache" in first.stderr
     assert "0 files analysed, 2 from the cache" in second.stderr
+    assert re.search(r"reading [\d.]+ s, summarising [\d.]+ s, checking [\d.]+ s\)$", first.stderr)
+    assert "checking" not in second.stderr  # answered from the cache: nothing to check
 
 
 def test_no_progress_line_when_stderr_is_not_a_terminal(project: Path) -> None:

@@ -82,6 +82,8 @@ class Report:
     parses: int = 0
     #: Files read in this run (the others were known to the cache by their stamp).
     read: int = 0
+    #: Wall seconds of each pass that ran ("reading", "summarising", "checking"), in order.
+    timings: tuple[tuple[str, float], ...] = ()
 
     @property
     def files_with_findings(self) -> int:
@@ -157,6 +159,7 @@ def check_paths(
         skipped=len(files) - len(checked.analysed) - checked.cached,
         parses=checked.parses,
         read=read,
+        timings=tuple(workers.timings.items()),
     )
 
 
@@ -891,6 +894,8 @@ class _Workers:
         self.jobs = max(1, jobs)
         self._progress = progress
         self._executor: Executor | None = None
+        #: Wall seconds spent in each stage, summed over its calls.
+        self.timings: dict[str, float] = {}
 
     def __enter__(self) -> _Workers:
         return self
@@ -912,6 +917,20 @@ class _Workers:
         """
         if not jobs:
             return []
+        started = time.perf_counter()
+        try:
+            return self._run(function, jobs, extra, stage)
+        finally:
+            elapsed = time.perf_counter() - started
+            self.timings[stage] = self.timings.get(stage, 0.0) + elapsed
+
+    def _run(
+        self,
+        function: Callable[..., list[_Result]],
+        jobs: list[_Job],
+        extra: tuple[object, ...],
+        stage: str,
+    ) -> list[_Result]:
         if not self._should_fork(jobs):
             results = function(jobs, *extra)
             self._report(stage, len(jobs), len(jobs))
