@@ -147,6 +147,11 @@ _RAISE = frozenset({flow.RAISE})
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
+def _session_tokens(module_names: set[str]) -> tuple[str, ...]:
+    """What `may_involve_sessions` looks for: `session`, `db` and this module's own names."""
+    return tuple({"ession", "db", "DB", "Db"} | module_names)
+
+
 class _Outcome(enum.Enum):
     """How a path through a handler ends with respect to one session."""
 
@@ -200,8 +205,9 @@ class SemanticModel:
         # The pre-filter imports this package (for `ProjectIndex`): import it late.
         from sessionsafe.lint._prefilter import BASE_MARKERS
 
-        self._tokens = self._session_tokens()
-        self._markers = BASE_MARKERS + tuple(sorted(self._module_names()))
+        module_names = self._module_names()
+        self._tokens = _session_tokens(module_names)
+        self._markers = BASE_MARKERS + tuple(sorted(module_names))
         self._helper_cache: dict[ast.AST, tuple[HelperSummary, ...]] = {}
         self._wrappers: dict[ast.AST, dict[str, SessionRef]] = {}
         self._uses_cache: dict[tuple[ast.AST, str], _Uses] = {}
@@ -287,11 +293,6 @@ class SemanticModel:
         end = getattr(node, "end_lineno", None) or start
         text = "\n".join(self._lines[start - 1 : end])
         return any(map(text.__contains__, self._markers))
-
-    def _session_tokens(self) -> tuple[str, ...]:
-        tokens = {"ession", "db", "DB", "Db"}
-        tokens.update(self._module_names())
-        return tuple(tokens)
 
     def _module_names(self) -> set[str]:
         """Local names of this module's factories and shared sessions, and configured names."""
