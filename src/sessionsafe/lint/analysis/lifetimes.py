@@ -20,7 +20,6 @@ A session assigned to a global is shared, not leaked: it is reported by
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from sessionsafe.lint.analysis.names import dotted_name
@@ -493,47 +492,58 @@ def _lazy_and_cached_sessions(model: SemanticModel) -> list[ast.Call]:
     may_be_lazy = "global " in source or "cache" in source or ".state." in source
     if not may_be_lazy:
         return found
-    for function in _functions_in(model.tree.body):
-        if _may_share_lazily(model, function):
-            found += _lazy_in_function(model, model.structure.info(function))
+    for function in _functions_sharing_lazily(model):
+        found += _lazy_in_function(model, model.structure.info(function))
     return found
 
 
-def _may_share_lazily(model: SemanticModel, function: FunctionNode) -> bool:
-    """A cheap pre-check of `_lazy_in_function`, reading statements only: without a cache
-    decorator, a `global`/`nonlocal` or an assignment to a module-level object's attribute,
-    nothing the function creates can be shared (walking every function body cost most of
-    the rule)."""
-    if any(_decorator_last(d) in _CACHE_DECORATORS for d in function.decorator_list):
-        return True
-    for statement in _own_statements(function.body):
-        if isinstance(statement, ast.Global | ast.Nonlocal):
-            return True
-        if isinstance(statement, ast.Assign | ast.AnnAssign):
-            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
-            for target in targets:
-                if isinstance(target, ast.Attribute) and _on_module_object(model, target):
-                    return True
-    return False
+def _functions_sharing_lazily(model: SemanticModel) -> list[FunctionNode]:
+    """The functions whose sessions may be shared lazily, nested ones too, in source order
+    (a function before the ones inside it).
+
+    A cheap pre-check of `_lazy_in_function`, reading statements only, once: without a
+    cache decorator, a `global`/`nonlocal` or an assignment to a module-level object's
+    attribute among its own statements, nothing a function creates can be shared (walking
+    every function body cost most of the rule).
+    """
+    order: list[FunctionNode] = []
+    sharing: set[FunctionNode] = set()
+    _scan_for_sharing(model, model.tree.body, None, order, sharing)
+    return [function for function in order if function in sharing]
 
 
-def _own_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """The statements `walk_function` sees: classes are entered, nested functions are not."""
-    for statement in scope_statements(body):
-        yield statement
-        if isinstance(statement, ast.ClassDef):
-            yield from _own_statements(statement.body)
-
-
-def _functions_in(body: list[ast.stmt]) -> Iterator[FunctionNode]:
-    """Every function defined in `body`, nested ones too; only statements are read, as a
-    function is always a statement (walking every expression node cost more than the rule)."""
+def _scan_for_sharing(
+    model: SemanticModel,
+    body: list[ast.stmt],
+    owner: FunctionNode | None,
+    order: list[FunctionNode],
+    sharing: set[FunctionNode],
+) -> None:
+    """Record the functions in `body` in `order`, and in `sharing` those that may share a
+    session; `owner` is the function whose statements these are (a class's body belongs to
+    the function around it, a nested function's body to itself)."""
     for statement in scope_statements(body):
         if isinstance(statement, FunctionNode):
-            yield statement
-            yield from _functions_in(statement.body)
+            order.append(statement)
+            if any(_decorator_last(d) in _CACHE_DECORATORS for d in statement.decorator_list):
+                sharing.add(statement)
+            _scan_for_sharing(model, statement.body, statement, order, sharing)
         elif isinstance(statement, ast.ClassDef):
-            yield from _functions_in(statement.body)
+            _scan_for_sharing(model, statement.body, owner, order, sharing)
+        elif owner is not None and owner not in sharing and _may_share(model, statement):
+            sharing.add(owner)
+
+
+def _may_share(model: SemanticModel, statement: ast.stmt) -> bool:
+    """A `global`/`nonlocal`, or an assignment to a module-level object's attribute."""
+    if isinstance(statement, ast.Global | ast.Nonlocal):
+        return True
+    if isinstance(statement, ast.Assign | ast.AnnAssign):
+        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+        for target in targets:
+            if isinstance(target, ast.Attribute) and _on_module_object(model, target):
+                return True
+    return False
 
 
 def _lazy_in_function(model: SemanticModel, function: FunctionInfo) -> list[ast.Call]:
