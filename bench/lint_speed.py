@@ -11,7 +11,10 @@ spreads over all of them, it times (wall clock, medians and min-max):
       sessionsafe's text pre-filter;
   (b) `sessionsafe check --no-cache`;  (c) `sessionsafe check` with a warm cache;
   (d) `ruff check --no-cache --isolated` (default rules);  (e) ruff with a warm cache;
-  (f) peak memory of (b), in a separate untimed run.
+  (f) peak memory of (b), in a separate untimed run;
+  (g) sessionsafe with its model and rules replaced by no-ops: its own reading,
+      pre-filter, text reduction and parsing of the same files, so b - g is what
+      the analysis costs and g / a' how much less than the floor it parses.
 
 Then: scaling on 25%, 50% and 100% of the files, the warm run after editing one
 file (and how many files were re-analysed), and the start-up time of
@@ -206,6 +209,25 @@ class Measurement:
         return f"{self.name:<34} {self.median:>8.2f} s  {spread:<13} {speed}"
 
 
+def run_parse_only(roots: Sequence[str]) -> int:
+    """(g): `sessionsafe check --no-cache` with no analysis: every file is read, filtered,
+    reduced and parsed as in a real run (summaries come out empty, findings none)."""
+    from sessionsafe import cli
+    from sessionsafe.lint import runner
+    from sessionsafe.lint._index import ModuleSummary
+
+    def no_findings(*_: object) -> tuple[()]:
+        return ()
+
+    def empty_summary(tree: ast.Module, module: str, *_: object) -> ModuleSummary:
+        return ModuleSummary(module)
+
+    # The pool's workers are forked, so they inherit these replacements.
+    runner.check_file = no_findings  # type: ignore[assignment]
+    runner._summarize = empty_summary  # type: ignore[assignment]
+    return cli.main(["check", "--no-cache", *roots])
+
+
 @dataclass(frozen=True)
 class Ran:
     seconds: float
@@ -313,7 +335,12 @@ def report_main(bench: Bench, full: FileSet, rounds: int) -> None:
         "(b) sessionsafe --no-cache", bench.sessionsafe_check(full.roots, "--no-cache"), full.lines
     )
     warm = Measurement("(c) sessionsafe warm", bench.sessionsafe_check(full.roots), full.lines)
-    measurements = [floor, floor_pre, cold, warm]
+    parse_only = Measurement(
+        "(g) sessionsafe, parsing only",
+        [bench.python, __file__, "--parse-only", "--", *full.roots],
+        full.lines,
+    )
+    measurements = [floor, floor_pre, cold, warm, parse_only]
     ruff_cold = ruff_warm = None
     if bench.ruff is not None:
         listing = bench.run(
@@ -339,6 +366,10 @@ def report_main(bench: Bench, full: FileSet, rounds: int) -> None:
         f"ratios: b/a {ratio(cold, floor)}  b/a' {ratio(cold, floor_pre)} (target <= 1.3x)  "
         f"b/d {ratio(cold, ruff_cold)} (target <= 1.5x)  "
         f"c/e {ratio(warm, ruff_warm)} (target <= 0.5x)"
+    )
+    print(
+        f"parsing only: g/a' {ratio(parse_only, floor_pre)}; the analysis (b - g) takes "
+        f"{cold.median - parse_only.median:.2f} s of (b)'s {cold.median:.2f} s"
     )
 
 
@@ -468,6 +499,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == ["--parse-floor"]:
         return run_parse_floor(arguments[1])
+    if arguments[:2] == ["--parse-only", "--"]:
+        return run_parse_only(arguments[2:])
     if arguments[:2] == ["--memory-probe", "--"]:
         return run_memory_probe(arguments[2:])
     args = parse_args(arguments)
