@@ -66,8 +66,9 @@ from __future__ import annotations
 import ast
 import bisect
 import enum
+import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
@@ -152,6 +153,52 @@ def _session_tokens(module_names: set[str]) -> tuple[str, ...]:
     return tuple({"ession", "db", "DB", "Db"} | module_names)
 
 
+class _WordLines:
+    """Which lines of a source hold one of some words (none holding a line break), found
+    with `str.find` and `str.count` on first use rather than by splitting the source."""
+
+    def __init__(self, source: str, words: tuple[str, ...], lines: Callable[[], list[str]]) -> None:
+        self._source = source
+        self._words = words
+        self._lines = lines
+        self._numbers: list[int] | None = None
+
+    def between(self, start: int, end: int) -> bool:
+        """Whether a line from `start` to `end` (1-based, inclusive) holds a word."""
+        numbers = self._numbers
+        if numbers is None:
+            source, words = self._source, self._words
+            if "\r" in source or "" in words:  # only `\n` ends a line in `_lines_holding`
+                text = "\n".join(self._lines()[start - 1 : end])
+                return any(map(text.__contains__, words))
+            numbers = self._numbers = _lines_holding(source, words)
+        index = bisect.bisect_left(numbers, start)
+        return index < len(numbers) and numbers[index] <= end
+
+
+def _lines_holding(source: str, words: tuple[str, ...]) -> list[int]:
+    """The sorted numbers (1-based) of the lines of `source` that hold one of `words`."""
+    found: list[int] = []
+    find = source.find
+    for word in words:
+        position = find(word)
+        while position != -1:
+            found.append(position)
+            line_end = find("\n", position)
+            if line_end == -1:
+                break
+            position = find(word, line_end)  # one position per line is enough
+    found.sort()
+    numbers: list[int] = []
+    line, counted = 1, 0
+    for position in found:
+        line += source.count("\n", counted, position)
+        counted = position
+        if not numbers or numbers[-1] != line:
+            numbers.append(line)
+    return numbers
+
+
 class _Outcome(enum.Enum):
     """How a path through a handler ends with respect to one session."""
 
@@ -186,9 +233,6 @@ class SemanticModel:
         self.path = path
         self.settings = settings
         self.project = project
-        # Python's own line breaks only: `str.splitlines` also breaks at form feeds,
-        # U+2028 and friends, which would shift every line number after them.
-        self._lines = _LINE_BREAK.split(source)
         self._noqa: NoqaMap | None = None  # parsed on the first finding: most files have none
         module, is_package = module_name_for(path, settings.root)
         self.module = module
@@ -208,6 +252,8 @@ class SemanticModel:
         module_names = self._module_names()
         self._tokens = _session_tokens(module_names)
         self._markers = BASE_MARKERS + tuple(sorted(module_names))
+        self._token_lines = _WordLines(source, self._tokens, lambda: self._lines)
+        self._marker_lines = _WordLines(source, self._markers, lambda: self._lines)
         self._helper_cache: dict[ast.AST, tuple[HelperSummary, ...]] = {}
         self._wrappers: dict[ast.AST, dict[str, SessionRef]] = {}
         self._uses_cache: dict[tuple[ast.AST, str], _Uses] = {}
@@ -272,8 +318,17 @@ class SemanticModel:
         # Asked again by every rule that looks at the node (SES005 and SES006 per function).
         known = self._mentions.get(node)
         if known is None:
-            known = self._mentions[node] = any(map(self._text(node).__contains__, self._tokens))
+            start = getattr(node, "lineno", 1)
+            end = getattr(node, "end_lineno", None) or start
+            known = self._mentions[node] = self._token_lines.between(start, end)
         return known
+
+    @functools.cached_property
+    def _lines(self) -> list[str]:
+        # Python's own line breaks only: `str.splitlines` also breaks at form feeds,
+        # U+2028 and friends, which would shift every line number after them. Split on
+        # first use: most files need no line's text (splitting cost 7% of the check).
+        return _LINE_BREAK.split(self.source)
 
     def _text(self, node: ast.AST) -> str:
         start = getattr(node, "lineno", 1)
@@ -291,8 +346,7 @@ class SemanticModel:
         for decorator in getattr(node, "decorator_list", ()):
             start = min(start, decorator.lineno)
         end = getattr(node, "end_lineno", None) or start
-        text = "\n".join(self._lines[start - 1 : end])
-        return any(map(text.__contains__, self._markers))
+        return self._marker_lines.between(start, end)
 
     def _module_names(self) -> set[str]:
         """Local names of this module's factories and shared sessions, and configured names."""
