@@ -861,8 +861,7 @@ class SessionResolver:
                     )
         for method in cls.methods.values():
             info = self.structure.info(method)
-            facts = self.structure.facts(method)
-            for attr, values in facts.self_assignments.items():
+            for attr, values in self.structure.self_assignments(method).items():
                 for value in values:
                     ref = self._attribute_value(attr, value, info)
                     if ref is not None:

@@ -455,6 +455,13 @@ class ModuleStructure:
                 self._resort()
         return found
 
+    def self_assignments(self, function: FunctionNode) -> dict[str, list[ast.expr]]:
+        """`FunctionFacts.self_assignments` of a function; one without a statement assigning
+        to a `self.<attr>` is answered from its statements, without walking its body."""
+        if function not in self._facts and not _assigns_to_self(function.body):
+            return {}
+        return self.facts(function).self_assignments
+
     def _method_owner(self, nested: FunctionNode, facts: FunctionFacts) -> ClassInfo | None:
         parent = facts.parents.get(nested)
         if isinstance(parent, ast.ClassDef):
@@ -538,6 +545,38 @@ def _imports_in_functions(
             yield from _imports_in_functions(statement.body, in_function)
         elif in_function and isinstance(statement, ast.Import | ast.ImportFrom):
             yield statement
+
+
+def _assigns_to_self(body: list[ast.stmt]) -> bool:
+    """Whether a scope's statements (classes inside it included, as `walk_function` reads
+    them) assign to a `self.<attr>`: `=`, annotated, augmented, or `with ... as self.x`."""
+    for statement in scope_statements(body):
+        if isinstance(statement, ast.ClassDef):
+            if _assigns_to_self(statement.body):
+                return True
+        elif any(_is_self_attribute(target) for target in _assigned_targets(statement)):
+            return True
+    return False
+
+
+def _assigned_targets(statement: ast.stmt) -> list[ast.expr | None]:
+    """The targets `_record` records a value for (a `with` item's `as` target included)."""
+    if isinstance(statement, ast.Assign):
+        return list(statement.targets)
+    if isinstance(statement, ast.AnnAssign | ast.AugAssign):
+        return [statement.target] if statement.value is not None else []
+    if isinstance(statement, ast.With | ast.AsyncWith):
+        return [item.optional_vars for item in statement.items]
+    return []
+
+
+def _is_self_attribute(target: ast.expr | None) -> bool:
+    """`self.<attr>`, as `_record_target` records it."""
+    return (
+        isinstance(target, ast.Attribute)
+        and isinstance(target.value, ast.Name)
+        and target.value.id == "self"
+    )
 
 
 def _inside_body(function: FunctionNode, node: ast.AST) -> bool:
