@@ -242,7 +242,8 @@ class SemanticModel:
         # Every import statement spells `import`: when the module-level ones account for
         # every occurrence, no function imports anything and their bodies need no reading.
         if source.count("import") > len(self.structure.imports):
-            self.imports.add_all(self.structure.function_imports())
+            import_lines = None if "\r" in source else _lines_holding(source, ("import",))
+            self.imports.add_all(self.structure.function_imports(import_lines))
         self.sessions = SessionResolver(self.structure, self.imports, project, settings)
         self.ownership = Ownership(self.sessions, settings.lifecycle_decorators, source)
         self.ownership.in_tests = is_test_path(path)

@@ -419,11 +419,17 @@ class ModuleStructure:
 
     # -- queries -------------------------------------------------------------------------
 
-    def function_imports(self) -> list[ast.Import | ast.ImportFrom]:
+    def function_imports(
+        self, import_lines: list[int] | None = None
+    ) -> list[ast.Import | ast.ImportFrom]:
         """The imports inside function bodies, read from statements only (an import is
         always one), so the model can know them all up front and no query depends on
-        which functions happened to be walked before it."""
-        return list(_imports_in_functions(self.tree.body, in_function=False))
+        which functions happened to be walked before it.
+
+        `import_lines`, the sorted numbers of the lines that spell `import`, lets the
+        search skip every statement whose lines hold none.
+        """
+        return list(_imports_in_functions(self.tree.body, False, import_lines))
 
     def info(self, function: FunctionNode) -> FunctionInfo:
         """The `FunctionInfo` of a function node (indexing it if it was never seen)."""
@@ -535,16 +541,24 @@ class ModuleStructure:
 
 
 def _imports_in_functions(
-    body: list[ast.stmt], in_function: bool
+    body: list[ast.stmt], in_function: bool, import_lines: list[int] | None
 ) -> Iterator[ast.Import | ast.ImportFrom]:
     """The import statements inside function bodies (classes inside functions included)."""
     for statement in scope_statements(body):
+        if import_lines is not None and not _spans_any(statement, import_lines):
+            continue
         if isinstance(statement, FunctionNode):
-            yield from _imports_in_functions(statement.body, in_function=True)
+            yield from _imports_in_functions(statement.body, True, import_lines)
         elif isinstance(statement, ast.ClassDef):
-            yield from _imports_in_functions(statement.body, in_function)
+            yield from _imports_in_functions(statement.body, in_function, import_lines)
         elif in_function and isinstance(statement, ast.Import | ast.ImportFrom):
             yield statement
+
+
+def _spans_any(statement: ast.stmt, lines: list[int]) -> bool:
+    """Whether one of the sorted line numbers `lines` is within the statement's lines."""
+    index = bisect.bisect_left(lines, statement.lineno)
+    return index < len(lines) and lines[index] <= (statement.end_lineno or statement.lineno)
 
 
 def _assigns_to_self(body: list[ast.stmt]) -> bool:
