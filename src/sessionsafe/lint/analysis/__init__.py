@@ -66,9 +66,8 @@ from __future__ import annotations
 import ast
 import bisect
 import enum
-import functools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
@@ -153,11 +152,32 @@ def _session_tokens(module_names: set[str]) -> tuple[str, ...]:
     return tuple({"ession", "db", "DB", "Db"} | module_names)
 
 
+class _Lines:
+    """The lines of a source, split on first use: most files need no line's text (splitting
+    every file cost 7% of the check). Python's own line breaks only: `str.splitlines` also
+    breaks at form feeds, U+2028 and friends, which would shift every line number after
+    them."""
+
+    def __init__(self, source: str) -> None:
+        self._source = source
+        self._lines: list[str] | None = None
+
+    def __call__(self) -> list[str]:
+        if self._lines is None:
+            self._lines = _LINE_BREAK.split(self._source)
+        return self._lines
+
+
 class _WordLines:
     """Which lines of a source hold one of some words (none holding a line break), found
-    with `str.find` and `str.count` on first use rather than by splitting the source."""
+    with `str.find` and `str.count` on first use rather than by splitting the source.
 
-    def __init__(self, source: str, words: tuple[str, ...], lines: Callable[[], list[str]]) -> None:
+    It is given the source's `_Lines`, not the model: a reference back would make every
+    model a reference cycle, which only the cyclic garbage collector can free (the runner
+    pauses it while files are analysed).
+    """
+
+    def __init__(self, source: str, words: tuple[str, ...], lines: _Lines) -> None:
         self._source = source
         self._words = words
         self._lines = lines
@@ -253,8 +273,9 @@ class SemanticModel:
         module_names = self._module_names()
         self._tokens = _session_tokens(module_names)
         self._markers = BASE_MARKERS + tuple(sorted(module_names))
-        self._token_lines = _WordLines(source, self._tokens, lambda: self._lines)
-        self._marker_lines = _WordLines(source, self._markers, lambda: self._lines)
+        self._source_lines = _Lines(source)
+        self._token_lines = _WordLines(source, self._tokens, self._source_lines)
+        self._marker_lines = _WordLines(source, self._markers, self._source_lines)
         self._helper_cache: dict[ast.AST, tuple[HelperSummary, ...]] = {}
         self._wrappers: dict[ast.AST, dict[str, SessionRef]] = {}
         self._uses_cache: dict[tuple[ast.AST, str], _Uses] = {}
@@ -324,12 +345,9 @@ class SemanticModel:
             known = self._mentions[node] = self._token_lines.between(start, end)
         return known
 
-    @functools.cached_property
+    @property
     def _lines(self) -> list[str]:
-        # Python's own line breaks only: `str.splitlines` also breaks at form feeds,
-        # U+2028 and friends, which would shift every line number after them. Split on
-        # first use: most files need no line's text (splitting cost 7% of the check).
-        return _LINE_BREAK.split(self.source)
+        return self._source_lines()
 
     def _text(self, node: ast.AST) -> str:
         start = getattr(node, "lineno", 1)
