@@ -24,6 +24,7 @@ never holds the project's text, only small per-file facts.
 from __future__ import annotations
 
 import ast
+import contextlib
 import gc
 import hashlib
 import itertools
@@ -917,38 +918,35 @@ class _Workers:
         """
         if not jobs:
             return []
+        with self._timed(stage):
+            if not self._should_fork(jobs):
+                results = function(jobs, *extra)
+                self._report(stage, len(jobs), len(jobs))
+                return results
+            from concurrent.futures import as_completed
+
+            executor = self._start()
+            futures = {
+                executor.submit(function, chunk, *extra): len(chunk)
+                for chunk in _chunks(jobs, self.jobs * _CHUNKS_PER_JOB)
+            }
+            results = []
+            done = 0
+            for future in as_completed(futures):
+                results.extend(future.result())
+                done += futures[future]
+                self._report(stage, done, len(jobs))
+            return results
+
+    @contextlib.contextmanager
+    def _timed(self, stage: str) -> Iterator[None]:
+        """Add the wall time of the block to `stage`'s in `timings`."""
         started = time.perf_counter()
         try:
-            return self._run(function, jobs, extra, stage)
+            yield
         finally:
             elapsed = time.perf_counter() - started
             self.timings[stage] = self.timings.get(stage, 0.0) + elapsed
-
-    def _run(
-        self,
-        function: Callable[..., list[_Result]],
-        jobs: list[_Job],
-        extra: tuple[object, ...],
-        stage: str,
-    ) -> list[_Result]:
-        if not self._should_fork(jobs):
-            results = function(jobs, *extra)
-            self._report(stage, len(jobs), len(jobs))
-            return results
-        from concurrent.futures import as_completed
-
-        executor = self._start()
-        futures = {
-            executor.submit(function, chunk, *extra): len(chunk)
-            for chunk in _chunks(jobs, self.jobs * _CHUNKS_PER_JOB)
-        }
-        results = []
-        done = 0
-        for future in as_completed(futures):
-            results.extend(future.result())
-            done += futures[future]
-            self._report(stage, done, len(jobs))
-        return results
 
     def _should_fork(self, jobs: list[_Job]) -> bool:
         """Whether `jobs` are worth sending to the pool (cheaper once it is running)."""
