@@ -386,9 +386,10 @@ def _paced(jobs: list[_Job]) -> Iterator[_Job]:
 
     `ast.parse` allocates millions of objects, and every few hundred allocations trigger a
     collection that also traverses the trees and summaries still alive: 20% of the CPU of a
-    cold run on the workload. Trees and summaries hold no cycles, so a collection of what
-    the last files left is run explicitly every `_FILES_PER_COLLECTION` files instead (with
-    the collector paused, everything allocated since is still in the youngest generation).
+    cold run on the workload. Trees, models and summaries hold no reference cycles (a test
+    of the engine checks it), so reference counting frees each file's work, and a
+    collection of anything else the last files left runs every `_FILES_PER_COLLECTION`
+    files (with the collector paused, all allocated since is in the youngest generation).
     The collector's state is restored when the loop ends.
     """
     was_enabled = gc.isenabled()
