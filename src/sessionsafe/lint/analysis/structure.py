@@ -13,6 +13,7 @@ import ast
 import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TypeGuard
 
 from sessionsafe.lint.analysis.names import dotted_name
 
@@ -288,11 +289,7 @@ def _record_target(facts: FunctionFacts, target: ast.expr, value: ast.expr) -> N
     """Record `target = value`; a `withitem` is stored as the value of its `as` target."""
     if isinstance(target, ast.Name):
         facts.assignments.setdefault(target.id, []).append(value)
-    elif (
-        isinstance(target, ast.Attribute)
-        and isinstance(target.value, ast.Name)
-        and target.value.id == "self"
-    ):
+    elif _is_self_attribute(target):
         facts.self_assignments.setdefault(target.attr, []).append(value)
 
 
@@ -584,8 +581,8 @@ def _assigned_targets(statement: ast.stmt) -> list[ast.expr | None]:
     return []
 
 
-def _is_self_attribute(target: ast.expr | None) -> bool:
-    """`self.<attr>`, as `_record_target` records it."""
+def _is_self_attribute(target: ast.expr | None) -> TypeGuard[ast.Attribute]:
+    """`self.<attr>`: a target `_record_target` records in `self_assignments`."""
     return (
         isinstance(target, ast.Attribute)
         and isinstance(target.value, ast.Name)
