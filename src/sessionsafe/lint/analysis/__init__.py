@@ -181,17 +181,23 @@ class _WordLines:
         self._source = source
         self._words = words
         self._lines = lines
+        # Only `\n` ends a line in `_lines_holding`.
+        self._countable = "\r" not in source and "" not in words
         self._numbers: list[int] | None = None
+
+    def numbers(self) -> list[int] | None:
+        """The sorted numbers (1-based) of the lines holding a word, or None when they
+        cannot be found without splitting the source (`\r` line breaks, an empty word)."""
+        if self._numbers is None and self._countable:
+            self._numbers = _lines_holding(self._source, self._words)
+        return self._numbers
 
     def between(self, start: int, end: int) -> bool:
         """Whether a line from `start` to `end` (1-based, inclusive) holds a word."""
-        numbers = self._numbers
+        numbers = self.numbers()
         if numbers is None:
-            source, words = self._source, self._words
-            if "\r" in source or "" in words:  # only `\n` ends a line in `_lines_holding`
-                text = "\n".join(self._lines()[start - 1 : end])
-                return any(map(text.__contains__, words))
-            numbers = self._numbers = _lines_holding(source, words)
+            text = "\n".join(self._lines()[start - 1 : end])
+            return any(map(text.__contains__, self._words))
         index = bisect.bisect_left(numbers, start)
         return index < len(numbers) and numbers[index] <= end
 
@@ -254,6 +260,7 @@ class SemanticModel:
         self.settings = settings
         self.project = project
         self._noqa: NoqaMap | None = None  # parsed on the first finding: most files have none
+        self._source_lines = _Lines(source)
         module, is_package = module_name_for(path, settings.root)
         self.module = module
         self.imports = ImportTable(module, is_package)
@@ -262,7 +269,7 @@ class SemanticModel:
         # Every import statement spells `import`: when the module-level ones account for
         # every occurrence, no function imports anything and their bodies need no reading.
         if source.count("import") > len(self.structure.imports):
-            import_lines = None if "\r" in source else _lines_holding(source, ("import",))
+            import_lines = _WordLines(source, ("import",), self._source_lines).numbers()
             self.imports.add_all(self.structure.function_imports(import_lines))
         self.sessions = SessionResolver(self.structure, self.imports, project, settings)
         self.ownership = Ownership(self.sessions, settings.lifecycle_decorators, source)
@@ -273,7 +280,6 @@ class SemanticModel:
         module_names = self._module_names()
         self._tokens = _session_tokens(module_names)
         self._markers = BASE_MARKERS + tuple(sorted(module_names))
-        self._source_lines = _Lines(source)
         self._token_lines = _WordLines(source, self._tokens, self._source_lines)
         self._marker_lines = _WordLines(source, self._markers, self._source_lines)
         self._helper_cache: dict[ast.AST, tuple[HelperSummary, ...]] = {}
